@@ -1,0 +1,28 @@
+package dev.orderpipeline.contracts;
+
+/**
+ * An order that breaks one of the {@link OrderConstraints}, naming the field at fault.
+ */
+public class InvalidOrderException extends IllegalArgumentException {
+
+	private final String field;
+
+	/**
+	 * Creates an exception for one field.
+	 * @param field the field's name on the wire
+	 * @param reason what is wrong with it, as a phrase following the field's name
+	 */
+	public InvalidOrderException(String field, String reason) {
+		super(field + " " + reason);
+		this.field = field;
+	}
+
+	/**
+	 * The field's name on the wire.
+	 * @return the field
+	 */
+	public String getField() {
+		return this.field;
+	}
+
+}

@@ -1,0 +1,38 @@
+package dev.orderpipeline.contracts;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * The body of the legacy system: what {@code POST /queue/neworder} accepts and what
+ * legacy publishers put on {@code create_order_queue}. It carries no order id and no
+ * time; {@link #toEvent} supplies them.
+ *
+ * @param medicationId the medication ordered
+ * @param senderUserId the user who placed the order
+ * @param status the order's status history; {@code ["PENDING"]} when absent
+ */
+public record LegacyOrder(String medicationId, @JsonProperty(OrderPlaced.SENDER_FIELD) String senderUserId,
+		List<OrderStatus> status) {
+
+	public LegacyOrder {
+		OrderConstraints.requireIdentifier("medicationId", medicationId);
+		OrderConstraints.requireIdentifier(OrderPlaced.SENDER_FIELD, senderUserId);
+		status = OrderConstraints.requireStatus("status", (status != null) ? status : OrderConstraints.DEFAULT_STATUS);
+	}
+
+	/**
+	 * The event for this order.
+	 * @param orderId the id to give it
+	 * @param createdAt when it was accepted
+	 * @param channel how it came in
+	 * @return the event
+	 */
+	public OrderPlaced toEvent(UUID orderId, Instant createdAt, OrderChannel channel) {
+		return new OrderPlaced(orderId, this.medicationId, this.senderUserId, this.status, createdAt, channel);
+	}
+
+}
