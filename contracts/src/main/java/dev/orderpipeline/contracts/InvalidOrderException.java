@@ -7,6 +7,8 @@ public class InvalidOrderException extends IllegalArgumentException {
 
 	private final String field;
 
+	private final String reason;
+
 	/**
 	 * Creates an exception for one field.
 	 * @param field the field's name on the wire
@@ -15,6 +17,7 @@ public class InvalidOrderException extends IllegalArgumentException {
 	public InvalidOrderException(String field, String reason) {
 		super(field + " " + reason);
 		this.field = field;
+		this.reason = reason;
 	}
 
 	/**
@@ -23,6 +26,14 @@ public class InvalidOrderException extends IllegalArgumentException {
 	 */
 	public String getField() {
 		return this.field;
+	}
+
+	/**
+	 * What is wrong with the field, as a phrase following its name.
+	 * @return the reason
+	 */
+	public String getReason() {
+		return this.reason;
 	}
 
 }

@@ -1,0 +1,46 @@
+package dev.orderpipeline.sink.intake;
+
+import java.util.Map;
+
+/**
+ * Where messages that can never be stored go, each with its cause.
+ */
+@FunctionalInterface
+interface DeadLetterPublisher {
+
+	/** Header naming why the message was dead-lettered. */
+	String EXCEPTION_MESSAGE_HEADER = "x-exception-message";
+
+	/** Header with the kind of failure: {@code undecodable} or {@code refused}. */
+	String FAILURE_KIND_HEADER = "x-failure-kind";
+
+	/**
+	 * Publishes a message to the dead-letter queue and returns once the broker confirmed
+	 * it.
+	 * @param body the message body, unchanged
+	 * @param headers the message's headers as received
+	 * @param failure why it cannot be stored
+	 * @throws RuntimeException if the broker did not confirm; the caller retries
+	 */
+	void publish(byte[] body, Map<String, Object> headers, Failure failure);
+
+	/**
+	 * Why a message cannot be stored.
+	 *
+	 * @param kind {@code undecodable} (not an order) or {@code refused} (the database
+	 * refused it)
+	 * @param message the cause, without the payload
+	 */
+	record Failure(String kind, String message) {
+
+		static Failure undecodable(String message) {
+			return new Failure("undecodable", message);
+		}
+
+		static Failure refused(String message) {
+			return new Failure("refused", message);
+		}
+
+	}
+
+}

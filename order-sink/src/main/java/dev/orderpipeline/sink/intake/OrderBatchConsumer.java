@@ -1,0 +1,239 @@
+package dev.orderpipeline.sink.intake;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import dev.orderpipeline.contracts.OrderPlaced;
+import dev.orderpipeline.sink.store.OrderStore;
+import dev.orderpipeline.sink.store.OrderStore.StoreResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.messaging.Message;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * The sink function: receives a batch of raw messages, stores every order of it in one
+ * statement and returns only when the batch is settled, so the binder acknowledges the
+ * batch only after the commit.
+ * <p>
+ * Each message is decoded on its own: one that is not an order, or that the database
+ * refuses, is dead-lettered with its cause while the rest of its batch is stored. A
+ * transient failure (the database or the broker unreachable) is retried with backoff for
+ * as long as it lasts, holding the batch unacknowledged and reporting the service not
+ * ready meanwhile; nothing is dead-lettered for an outage.
+ */
+class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
+
+	/** The header the binder puts each message's own headers in, in batch mode. */
+	static final String BATCHED_HEADERS = "amqp_batchedHeaders";
+
+	private static final Log logger = LogFactory.getLog(OrderBatchConsumer.class);
+
+	private final InboundOrderDecoder decoder;
+
+	private final OrderStore store;
+
+	private final DeadLetterPublisher deadLetters;
+
+	private final OrderSinkProperties properties;
+
+	private final ApplicationEventPublisher events;
+
+	private final SinkMetrics metrics;
+
+	private final CountDownLatch stopping = new CountDownLatch(1);
+
+	private volatile boolean failing;
+
+	OrderBatchConsumer(InboundOrderDecoder decoder, OrderStore store, DeadLetterPublisher deadLetters,
+			OrderSinkProperties properties, ApplicationEventPublisher events, MeterRegistry meterRegistry) {
+		this.decoder = decoder;
+		this.store = store;
+		this.deadLetters = deadLetters;
+		this.properties = properties;
+		this.events = events;
+		this.metrics = new SinkMetrics(meterRegistry);
+	}
+
+	@Override
+	public void accept(Message<List<byte[]>> batch) {
+		List<byte[]> bodies = batch.getPayload();
+		List<Map<String, Object>> headers = headersOf(batch);
+		if (logger.isDebugEnabled()) {
+			logger.debug("Received a batch of " + bodies.size());
+		}
+		List<Inbound> orders = new ArrayList<>(bodies.size());
+		List<Rejected> rejected = new ArrayList<>();
+		for (int i = 0; i < bodies.size(); i++) {
+			Map<String, Object> messageHeaders = headers.get(i);
+			try {
+				orders.add(
+						new Inbound(bodies.get(i), messageHeaders, this.decoder.decode(bodies.get(i), messageHeaders)));
+			}
+			catch (UndecodableOrderException ex) {
+				rejected.add(new Rejected(bodies.get(i), messageHeaders,
+						DeadLetterPublisher.Failure.undecodable(ex.getMessage())));
+			}
+		}
+		if (!orders.isEmpty()) {
+			store(orders, rejected);
+		}
+		for (Rejected message : rejected) {
+			logger.warn("Dead-lettering a message (" + message.failure().kind() + "): " + message.failure().message());
+			retrying("dead-lettering", () -> {
+				this.deadLetters.publish(message.body(), message.headers(), message.failure());
+				return null;
+			});
+			this.metrics.deadLettered(message.failure().kind());
+		}
+		this.metrics.batch(bodies.size());
+	}
+
+	private void store(List<Inbound> orders, List<Rejected> rejected) {
+		List<OrderPlaced> events = orders.stream().map(Inbound::order).toList();
+		try {
+			this.metrics.stored(retrying("storing a batch", () -> this.metrics.timeWrite(() -> write(events))));
+		}
+		catch (PermanentFailureException ex) {
+			logger.warn("A batch of " + orders.size() + " was refused (" + ex.getMessage()
+					+ "); storing its orders one by one");
+			for (Inbound order : orders) {
+				try {
+					this.metrics.stored(retrying("storing an order", () -> write(List.of(order.order()))));
+				}
+				catch (PermanentFailureException refused) {
+					rejected.add(new Rejected(order.body(), order.headers(),
+							DeadLetterPublisher.Failure.refused(refused.getMessage())));
+				}
+			}
+		}
+	}
+
+	private StoreResult write(List<OrderPlaced> orders) {
+		return this.store.store(orders).block(this.properties.writeTimeout());
+	}
+
+	/**
+	 * Runs an action until it succeeds, pausing with exponential backoff after each
+	 * transient failure. A permanent failure is thrown at once as a
+	 * {@link PermanentFailureException}; a shutdown ends the retries with a
+	 * {@link RedeliverOnShutdownException} so the batch stays on the queue.
+	 */
+	private <T> T retrying(String what, Supplier<T> action) {
+		BackOffExecution backOff = null;
+		while (true) {
+			try {
+				T result = action.get();
+				recovered(what);
+				return result;
+			}
+			catch (RuntimeException ex) {
+				if (StoreFailures.isPermanent(ex)) {
+					throw new PermanentFailureException(StoreFailures.describe(ex), ex);
+				}
+				if (backOff == null) {
+					backOff = backOff().start();
+				}
+				long pause = backOff.nextBackOff();
+				failed(what, ex, pause);
+				if (awaitStop(pause)) {
+					throw new RedeliverOnShutdownException("Stopped while " + what + " kept failing", ex);
+				}
+			}
+		}
+	}
+
+	private ExponentialBackOff backOff() {
+		ExponentialBackOff backOff = new ExponentialBackOff(this.properties.retryInitialInterval().toMillis(),
+				this.properties.retryMultiplier());
+		backOff.setMaxInterval(this.properties.retryMaxInterval().toMillis());
+		return backOff;
+	}
+
+	private void failed(String what, RuntimeException ex, long pause) {
+		if (!this.failing) {
+			this.failing = true;
+			AvailabilityChangeEvent.publish(this.events, this, ReadinessState.REFUSING_TRAFFIC);
+		}
+		logger.warn("Transient failure " + what + " (" + StoreFailures.describe(ex) + "); retrying in "
+				+ Duration.ofMillis(pause).toMillis() + " ms, the messages stay on the queue");
+	}
+
+	private void recovered(String what) {
+		if (this.failing) {
+			this.failing = false;
+			logger.info("Recovered " + what);
+			AvailabilityChangeEvent.publish(this.events, this, ReadinessState.ACCEPTING_TRAFFIC);
+		}
+	}
+
+	private boolean awaitStop(long millis) {
+		try {
+			return this.stopping.await(millis, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return true;
+		}
+	}
+
+	/**
+	 * Ends any retry in progress when the application stops.
+	 */
+	@EventListener(ContextClosedEvent.class)
+	void stop() {
+		this.stopping.countDown();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> headersOf(Message<List<byte[]>> batch) {
+		Object batched = batch.getHeaders().get(BATCHED_HEADERS);
+		if (batched instanceof List<?> list && list.size() == batch.getPayload().size()) {
+			return (List<Map<String, Object>>) list;
+		}
+		return Collections.nCopies(batch.getPayload().size(), Map.of());
+	}
+
+	private record Inbound(byte[] body, Map<String, Object> headers, OrderPlaced order) {
+	}
+
+	private record Rejected(byte[] body, Map<String, Object> headers, DeadLetterPublisher.Failure failure) {
+	}
+
+	static class PermanentFailureException extends RuntimeException {
+
+		PermanentFailureException(String message, Throwable cause) {
+			super(message, cause);
+		}
+
+	}
+
+	/**
+	 * Thrown when the application stops while a transient failure lasts; the binding
+	 * requeues the batch ({@code requeue-rejected}), so it is not lost and not
+	 * dead-lettered.
+	 */
+	static class RedeliverOnShutdownException extends RuntimeException {
+
+		RedeliverOnShutdownException(String message, Throwable cause) {
+			super(message, cause);
+		}
+
+	}
+
+}

@@ -1,0 +1,69 @@
+package dev.orderpipeline.sink.intake;
+
+import java.time.Clock;
+import java.util.function.Consumer;
+
+import dev.orderpipeline.sink.store.OrderStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.FanoutExchange;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.Message;
+
+/**
+ * The sink function and what it needs: the decoder, the store, and the dead-letter queue
+ * with its exchange, declared here so the dead-letter path exists before the first
+ * failure and the main queue keeps the legacy declaration (no arguments).
+ */
+@Configuration(proxyBeanMethods = false)
+class OrderSinkConfiguration {
+
+	/**
+	 * The function bound to the queue. Its input is declared {@code Message<Object>} so
+	 * that Spring Cloud Function hands the batch over unconverted: for a
+	 * {@code Message<List<byte[]>>} it converts each element by the message's content
+	 * type and silently drops the elements it cannot convert, which would acknowledge
+	 * orders that were never stored.
+	 * @param batches the batch handler
+	 * @return the function
+	 */
+	@Bean
+	Consumer<Message<Object>> orderSink(OrderBatchConsumer batches) {
+		return (message) -> batches.accept(RawBatch.of(message));
+	}
+
+	@Bean
+	OrderBatchConsumer orderBatchConsumer(JsonMapper json, Clock clock, OrderStore store,
+			DeadLetterPublisher deadLetters, OrderSinkProperties properties, ApplicationEventPublisher events,
+			MeterRegistry meterRegistry) {
+		return new OrderBatchConsumer(new InboundOrderDecoder(json, clock), store, deadLetters, properties, events,
+				meterRegistry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Clock clock() {
+		return Clock.systemUTC();
+	}
+
+	@Bean
+	DeadLetterPublisher deadLetterPublisher(RabbitTemplate rabbit, OrderSinkProperties properties) {
+		return new RabbitDeadLetterPublisher(rabbit, properties);
+	}
+
+	@Bean
+	Declarables deadLetterTopology(OrderSinkProperties properties) {
+		Queue queue = new Queue(properties.deadLetterQueue(), true);
+		FanoutExchange exchange = new FanoutExchange(properties.deadLetterExchange(), true, false);
+		return new Declarables(queue, exchange, BindingBuilder.bind(queue).to(exchange));
+	}
+
+}

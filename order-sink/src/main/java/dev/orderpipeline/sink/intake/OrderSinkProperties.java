@@ -1,0 +1,31 @@
+package dev.orderpipeline.sink.intake;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the order store.
+ *
+ * @param deadLetterQueue the queue that receives messages that can never be stored, with
+ * their cause. Default {@code create_order_queue.dlq}.
+ * @param deadLetterExchange the fanout exchange in front of the dead-letter queue, for a
+ * broker policy to dead-letter what the sink rejects. Default
+ * {@code create_order_queue.dlx}.
+ * @param writeTimeout longest wait for one batch write before it counts as failed and is
+ * retried. Default 30 seconds.
+ * @param confirmTimeout longest wait for the broker to confirm a dead-lettered message.
+ * Default 10 seconds.
+ * @param retryInitialInterval first pause after a transient failure. Default 500 ms.
+ * @param retryMaxInterval longest pause between retries; retries go on for as long as the
+ * failure lasts. Default 15 seconds.
+ * @param retryMultiplier growth of the pause from one retry to the next. Default 2.
+ */
+@ConfigurationProperties("orders.sink")
+public record OrderSinkProperties(@DefaultValue("create_order_queue.dlq") String deadLetterQueue,
+		@DefaultValue("create_order_queue.dlx") String deadLetterExchange, @DefaultValue("30s") Duration writeTimeout,
+		@DefaultValue("10s") Duration confirmTimeout, @DefaultValue("500ms") Duration retryInitialInterval,
+		@DefaultValue("15s") Duration retryMaxInterval, @DefaultValue("2") double retryMultiplier) {
+
+}

@@ -1,0 +1,114 @@
+package dev.orderpipeline.sink.store;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import dev.orderpipeline.contracts.OrderPlaced;
+import dev.orderpipeline.contracts.OrderStatus;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes orders: a whole batch in one multi-row
+ * {@code INSERT ... ON CONFLICT DO NOTHING}, one statement and so one transaction, so an
+ * order already stored is never stored again. An order id that was stored before with a
+ * different body keeps its first body; the collision is reported.
+ */
+@Component
+public class OrderStore {
+
+	private static final Log logger = LogFactory.getLog(OrderStore.class);
+
+	private static final String INSERT = "INSERT INTO orders "
+			+ "(order_id, medication_id, sender_user_id, status, channel, created_at, updated_at) VALUES ";
+
+	private static final String ON_CONFLICT = " ON CONFLICT (order_id) DO NOTHING RETURNING order_id";
+
+	private static final int PARAMETERS_PER_ROW = 6;
+
+	private final DatabaseClient database;
+
+	private final OrderRepository repository;
+
+	public OrderStore(DatabaseClient database, OrderRepository repository) {
+		this.database = database;
+		this.repository = repository;
+	}
+
+	/**
+	 * Stores orders in one statement.
+	 * @param orders the orders, at least one
+	 * @return what was stored once the statement committed
+	 */
+	public Mono<StoreResult> store(List<OrderPlaced> orders) {
+		DatabaseClient.GenericExecuteSpec insert = this.database.sql(insertStatement(orders.size()));
+		for (int row = 0; row < orders.size(); row++) {
+			OrderPlaced order = orders.get(row);
+			int first = row * PARAMETERS_PER_ROW;
+			insert = insert.bind(first, order.orderId())
+				.bind(first + 1, order.medicationId())
+				.bind(first + 2, order.senderUserId())
+				.bind(first + 3, order.status().stream().map(OrderStatus::name).toArray(String[]::new))
+				.bind(first + 4, order.channel().name())
+				.bind(first + 5, order.createdAt());
+		}
+		return insert.map((row) -> row.get(0, UUID.class))
+			.all()
+			.collect(Collectors.toSet())
+			.flatMap((inserted) -> result(orders, inserted));
+	}
+
+	private Mono<StoreResult> result(List<OrderPlaced> orders, Set<UUID> inserted) {
+		Map<UUID, OrderPlaced> skipped = orders.stream()
+			.filter((order) -> !inserted.contains(order.orderId()))
+			.collect(Collectors.toMap(OrderPlaced::orderId, Function.identity(), (first, again) -> first));
+		if (skipped.isEmpty()) {
+			return Mono.just(new StoreResult(inserted.size(), 0, 0));
+		}
+		int duplicates = orders.size() - inserted.size();
+		return this.repository.findAllById(skipped.keySet())
+			.filter((stored) -> !stored.sameContentAs(skipped.get(stored.orderId())))
+			.map(StoredOrder::orderId)
+			.collect(Collectors.toCollection(HashSet::new))
+			.map((conflicts) -> {
+				conflicts.forEach((id) -> logger.warn("Order " + id
+						+ " was received again with a different body (an Idempotency-Key reused for another order); "
+						+ "the first body is kept"));
+				return new StoreResult(inserted.size(), duplicates, conflicts.size());
+			});
+	}
+
+	private static String insertStatement(int rows) {
+		StringBuilder sql = new StringBuilder(INSERT.length() + rows * 40 + ON_CONFLICT.length()).append(INSERT);
+		for (int row = 0; row < rows; row++) {
+			int p = row * PARAMETERS_PER_ROW;
+			sql.append((row > 0) ? ", (" : "(");
+			for (int i = 1; i <= PARAMETERS_PER_ROW; i++) {
+				sql.append('$').append(p + i).append(", ");
+			}
+			sql.append('$').append(p + PARAMETERS_PER_ROW).append(')');
+		}
+		return sql.append(ON_CONFLICT).toString();
+	}
+
+	/**
+	 * The outcome of a write.
+	 *
+	 * @param stored orders newly stored
+	 * @param duplicates orders that were already stored (redeliveries and retries)
+	 * @param conflicts of the duplicates, those whose stored body differs
+	 */
+	public record StoreResult(int stored, int duplicates, int conflicts) {
+
+	}
+
+}

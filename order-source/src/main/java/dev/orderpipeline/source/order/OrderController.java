@@ -1,0 +1,120 @@
+package dev.orderpipeline.source.order;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+import dev.orderpipeline.contracts.LegacyOrder;
+import dev.orderpipeline.contracts.OrderChannel;
+import dev.orderpipeline.contracts.OrderPlaced;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * The order routes: {@code POST /orders} and the legacy {@code POST /queue/neworder}.
+ * Both answer success only after the broker confirmed the order.
+ */
+@RestController
+class OrderController {
+
+	/** The legacy service's answer, typo included: its clients may compare it. */
+	static final String LEGACY_MESSAGE = "Order queued succesfully";
+
+	private final OrderRequestReader reader;
+
+	private final OrderPublisher publisher;
+
+	private final OrderSourceProperties properties;
+
+	private final Clock clock;
+
+	OrderController(OrderRequestReader reader, OrderPublisher publisher, OrderSourceProperties properties,
+			Clock clock) {
+		this.reader = reader;
+		this.publisher = publisher;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	@PostMapping(path = "/orders", produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<ResponseEntity<OrderAccepted>> place(ServerHttpRequest request,
+			@RequestHeader(name = OrderIds.IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
+		return accept(request, idempotencyKey, OrderChannel.API, true).map((order) -> {
+			URI location = UriComponentsBuilder.fromUri(this.properties.readApiBaseUrl())
+				.path("/orders/{id}")
+				.build(order.orderId());
+			return ResponseEntity.accepted().location(location).body(new OrderAccepted(order.orderId(), location));
+		});
+	}
+
+	@PostMapping(path = "/queue/neworder", produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<LegacyAccepted> placeLegacy(ServerHttpRequest request,
+			@RequestHeader(name = OrderIds.IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
+		return accept(request, idempotencyKey, OrderChannel.LEGACY_HTTP, false)
+			.map((order) -> new LegacyAccepted(LEGACY_MESSAGE, order.orderId()));
+	}
+
+	private Mono<OrderPlaced> accept(ServerHttpRequest request, String idempotencyKey, OrderChannel channel,
+			boolean rejectUnknownFields) {
+		return body(request).map((body) -> {
+			LegacyOrder order = this.reader.read(body, rejectUnknownFields);
+			UUID orderId = OrderIds.forRequest(idempotencyKey, order.senderUserId());
+			Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+			return order.toEvent(orderId, now, channel);
+		}).flatMap((order) -> this.publisher.publish(order).thenReturn(order));
+	}
+
+	private Mono<byte[]> body(ServerHttpRequest request) {
+		MediaType contentType = request.getHeaders().getContentType();
+		if (contentType != null && !isJson(contentType)) {
+			return Mono.error(new UnsupportedContentTypeException(contentType));
+		}
+		int limit = Math.toIntExact(this.properties.maxBodySize().toBytes());
+		if (request.getHeaders().getContentLength() > limit) {
+			return Mono.error(new BodyTooLargeException(limit));
+		}
+		return DataBufferUtils.join(request.getBody(), limit).map((buffer) -> {
+			byte[] bytes = new byte[buffer.readableByteCount()];
+			buffer.read(bytes);
+			DataBufferUtils.release(buffer);
+			return bytes;
+		})
+			.onErrorMap(DataBufferLimitException.class, (ex) -> new BodyTooLargeException(limit))
+			.defaultIfEmpty(new byte[0]);
+	}
+
+	private static boolean isJson(MediaType contentType) {
+		return MediaType.APPLICATION_JSON.isCompatibleWith(contentType)
+				|| "json".equals(contentType.getSubtypeSuffix()) && "application".equals(contentType.getType());
+	}
+
+	/**
+	 * The answer to an accepted order.
+	 *
+	 * @param orderId the order's id
+	 * @param location where the stored order can be read
+	 */
+	record OrderAccepted(UUID orderId, URI location) {
+	}
+
+	/**
+	 * The legacy route's answer: the legacy message, plus the order's id.
+	 *
+	 * @param message always "Order queued succesfully"
+	 * @param orderId the order's id
+	 */
+	record LegacyAccepted(String message, UUID orderId) {
+	}
+
+}

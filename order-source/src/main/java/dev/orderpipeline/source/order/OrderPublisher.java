@@ -1,0 +1,123 @@
+package dev.orderpipeline.source.order;
+
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.orderpipeline.contracts.OrderPlaced;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.amqp.rabbit.connection.ConnectionBlockedEvent;
+import org.springframework.amqp.rabbit.connection.ConnectionUnblockedEvent;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.support.AmqpHeaders;
+import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.context.event.EventListener;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.stereotype.Component;
+import org.springframework.util.MimeTypeUtils;
+
+/**
+ * Publishes orders and completes only when the broker has confirmed them: acknowledged
+ * and routed to a queue. The send runs off the event loop; the wait for the confirm does
+ * not hold a thread.
+ */
+@Component
+class OrderPublisher {
+
+	private static final Log logger = LogFactory.getLog(OrderPublisher.class);
+
+	private final StreamBridge streamBridge;
+
+	private final JsonMapper json;
+
+	private final OrderSourceProperties properties;
+
+	private final Semaphore inFlight;
+
+	private final AtomicBoolean brokerBlocked = new AtomicBoolean();
+
+	OrderPublisher(StreamBridge streamBridge, JsonMapper json, OrderSourceProperties properties) {
+		this.streamBridge = streamBridge;
+		this.json = json;
+		this.properties = properties;
+		this.inFlight = new Semaphore(properties.maxInFlight());
+	}
+
+	/**
+	 * Publishes an order.
+	 * @param order the order
+	 * @return completes when the broker confirmed the order, or fails with
+	 * {@link PublishFailedException}
+	 */
+	Mono<Void> publish(OrderPlaced order) {
+		return Mono.defer(() -> confirmed(order));
+	}
+
+	private Mono<Void> confirmed(OrderPlaced order) {
+		UUID orderId = order.orderId();
+		if (this.brokerBlocked.get()) {
+			return Mono.error(new PublishFailedException(orderId, PublishFailedException.Reason.BROKER_BLOCKED,
+					"The broker is blocking publishers", null));
+		}
+		if (!this.inFlight.tryAcquire()) {
+			return Mono.error(new PublishFailedException(orderId, PublishFailedException.Reason.OVERLOADED,
+					"Too many orders are waiting for the broker", null));
+		}
+		CorrelationData correlation = new CorrelationData(orderId.toString());
+		Message<byte[]> message = MessageBuilder.withPayload(this.json.writeValueAsBytes(order))
+			.setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON_VALUE)
+			.setHeader(AmqpHeaders.MESSAGE_ID, orderId.toString())
+			.setHeader(AmqpHeaders.PUBLISH_CONFIRM_CORRELATION, correlation)
+			.build();
+		return Mono.fromCallable(() -> this.streamBridge.send(this.properties.binding(), message))
+			.subscribeOn(Schedulers.boundedElastic())
+			.flatMap((sent) -> Boolean.TRUE.equals(sent) ? Mono.fromFuture(correlation.getFuture(), true)
+					: Mono.error(new IllegalStateException("The binding refused the message")))
+			.timeout(this.properties.confirmTimeout())
+			.flatMap((confirm) -> {
+				if (!confirm.ack()) {
+					return Mono.error(new PublishFailedException(orderId, PublishFailedException.Reason.BROKER_NACK,
+							"The broker refused the order", null));
+				}
+				if (correlation.getReturned() != null) {
+					return Mono.error(new PublishFailedException(orderId, PublishFailedException.Reason.UNROUTABLE,
+							"The broker has no queue for the order", null));
+				}
+				return Mono.<Void>empty();
+			})
+			.onErrorMap((ex) -> !(ex instanceof PublishFailedException), (ex) -> failure(orderId, ex))
+			.doFinally((signal) -> this.inFlight.release());
+	}
+
+	private static PublishFailedException failure(UUID orderId, Throwable ex) {
+		if (ex instanceof TimeoutException) {
+			logger.warn("No confirm for order " + orderId + " in time; it may still be stored");
+			return new PublishFailedException(orderId, PublishFailedException.Reason.CONFIRM_TIMEOUT,
+					"The broker did not confirm the order in time", ex);
+		}
+		logger.warn("Could not publish order " + orderId + ": " + ex);
+		return new PublishFailedException(orderId, PublishFailedException.Reason.BROKER_UNAVAILABLE,
+				"The broker could not be reached", ex);
+	}
+
+	@EventListener
+	void onBlocked(ConnectionBlockedEvent event) {
+		logger.warn("The broker blocked publishing: " + event.getReason());
+		this.brokerBlocked.set(true);
+	}
+
+	@EventListener
+	void onUnblocked(ConnectionUnblockedEvent event) {
+		logger.info("The broker accepts publishing again");
+		this.brokerBlocked.set(false);
+	}
+
+}

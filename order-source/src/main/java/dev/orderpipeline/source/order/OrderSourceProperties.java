@@ -1,0 +1,30 @@
+package dev.orderpipeline.source.order;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings of the order intake.
+ *
+ * @param binding the output binding orders are published through; its destination is set
+ * under {@code spring.cloud.stream.bindings}. Default {@code orders-out-0}.
+ * @param readApiBaseUrl base URL of the read API that serves stored orders, used in the
+ * {@code Location} of accepted orders. Default {@code http://localhost:8001}.
+ * @param confirmTimeout how long to wait for the broker to confirm a publish before
+ * answering 503. Default 5 seconds.
+ * @param maxInFlight most publishes waiting for their confirm at once; further orders are
+ * answered 503 at once. Default 512.
+ * @param maxBodySize largest accepted request body. Default 16KB.
+ * @param retryAfter the {@code Retry-After} given with a 503. Default 5 seconds.
+ */
+@ConfigurationProperties("orders.source")
+public record OrderSourceProperties(@DefaultValue("orders-out-0") String binding,
+		@DefaultValue("http://localhost:8001") URI readApiBaseUrl, @DefaultValue("5s") Duration confirmTimeout,
+		@DefaultValue("512") int maxInFlight, @DefaultValue("16KB") DataSize maxBodySize,
+		@DefaultValue("5s") Duration retryAfter) {
+
+}
