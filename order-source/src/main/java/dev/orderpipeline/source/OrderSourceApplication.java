@@ -2,14 +2,12 @@ package dev.orderpipeline.source;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
  * The order intake: accepts orders over HTTP and answers only once the broker has
  * confirmed them.
  */
 @SpringBootApplication
-@ConfigurationPropertiesScan
 public class OrderSourceApplication {
 
 	public static void main(String[] args) {

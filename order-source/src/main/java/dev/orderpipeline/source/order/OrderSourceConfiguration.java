@@ -3,6 +3,7 @@ package dev.orderpipeline.source.order;
 import java.time.Clock;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -10,6 +11,7 @@ import org.springframework.context.annotation.Configuration;
  * Wiring of the order intake.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(OrderSourceProperties.class)
 class OrderSourceConfiguration {
 
 	@Bean
