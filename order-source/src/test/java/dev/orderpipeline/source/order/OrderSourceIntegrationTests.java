@@ -1,0 +1,132 @@
+package dev.orderpipeline.source.order;
+
+import java.util.UUID;
+
+import dev.orderpipeline.contracts.OrderChannel;
+import dev.orderpipeline.contracts.OrderPlaced;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Both routes against the machine's RabbitMQ, on a queue of this test's own.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
+@AutoConfigureWebTestClient
+class OrderSourceIntegrationTests {
+
+	private static final String QUEUE = "orders_it_" + UUID.randomUUID().toString().substring(0, 8);
+
+	private static RabbitAdmin admin;
+
+	@Autowired
+	private WebTestClient client;
+
+	@Autowired
+	private RabbitTemplate rabbit;
+
+	@Autowired
+	private JsonMapper json;
+
+	@DynamicPropertySource
+	static void queue(DynamicPropertyRegistry registry) {
+		registry.add("orders.queue", () -> QUEUE);
+	}
+
+	@Autowired
+	void admin(RabbitAdmin rabbitAdmin) {
+		admin = rabbitAdmin;
+	}
+
+	@AfterAll
+	static void deleteQueueAndExchange() {
+		admin.deleteQueue(QUEUE);
+		admin.deleteExchange(QUEUE);
+	}
+
+	@Test
+	void anAcceptedOrderIsOnTheQueueAsPersistentJson() {
+		String orderId = this.client.post()
+			.uri("/orders")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"medicationId\": \"med-it\", \"sender_userId\": \"user-it\"}")
+			.exchange()
+			.expectStatus()
+			.isAccepted()
+			.expectBody(OrderController.OrderAccepted.class)
+			.returnResult()
+			.getResponseBody()
+			.orderId()
+			.toString();
+		Message message = this.rabbit.receive(QUEUE, 5000);
+		assertThat(message).isNotNull();
+		assertThat(message.getMessageProperties().getMessageId()).isEqualTo(orderId);
+		assertThat(message.getMessageProperties().getContentType()).isEqualTo("application/json");
+		assertThat(message.getMessageProperties().getReceivedDeliveryMode())
+			.isEqualTo(org.springframework.amqp.core.MessageDeliveryMode.PERSISTENT);
+		OrderPlaced order = this.json.readValue(message.getBody(), OrderPlaced.class);
+		assertThat(order.orderId()).hasToString(orderId);
+		assertThat(order.medicationId()).isEqualTo("med-it");
+		assertThat(order.channel()).isEqualTo(OrderChannel.API);
+	}
+
+	@Test
+	void aLegacyOrderIsOnTheQueueAfterTheLegacyAnswer() {
+		this.client.post()
+			.uri("/queue/neworder")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(
+					"{\"medicationId\": \"med-legacy\", \"sender_userId\": \"user-legacy\", \"status\": [\"PENDING\"]}")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.message")
+			.isEqualTo("Order queued succesfully");
+		Message message = this.rabbit.receive(QUEUE, 5000);
+		assertThat(message).isNotNull();
+		assertThat(this.json.readValue(message.getBody(), OrderPlaced.class).channel())
+			.isEqualTo(OrderChannel.LEGACY_HTTP);
+	}
+
+	@Test
+	void answers503UnroutableWhenTheQueueIsGoneAndTheBrokerReturnsTheOrder() {
+		admin.deleteQueue(QUEUE);
+		try {
+			this.client.post()
+				.uri("/orders")
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"medicationId\": \"m\", \"sender_userId\": \"u\"}")
+				.exchange()
+				.expectStatus()
+				.isEqualTo(503)
+				.expectHeader()
+				.exists(HttpHeaders.RETRY_AFTER)
+				.expectBody()
+				.jsonPath("$.reason")
+				.isEqualTo("UNROUTABLE")
+				.jsonPath("$.orderId")
+				.exists();
+		}
+		finally {
+			admin.declareQueue(new org.springframework.amqp.core.Queue(QUEUE));
+			admin.declareBinding(new org.springframework.amqp.core.Binding(QUEUE,
+					org.springframework.amqp.core.Binding.DestinationType.QUEUE, QUEUE, "#", null));
+		}
+	}
+
+}
