@@ -62,11 +62,24 @@ class InboundOrderDecoder {
 			if (ex.getCause() instanceof InvalidOrderException invalid) {
 				throw new UndecodableOrderException(invalid.getMessage(), ex);
 			}
-			throw new UndecodableOrderException("not an order: " + ex.getOriginalMessage(), ex);
+			throw new UndecodableOrderException(path(ex) + " is invalid: " + ex.getOriginalMessage(), ex);
 		}
 		catch (JacksonException ex) {
 			throw new UndecodableOrderException("body is not valid JSON: " + ex.getOriginalMessage(), ex);
 		}
+	}
+
+	private static String path(DatabindException ex) {
+		StringBuilder path = new StringBuilder();
+		for (JacksonException.Reference reference : ex.getPath()) {
+			if (reference.getPropertyName() != null) {
+				path.append((path.length() > 0) ? "." : "").append(reference.getPropertyName());
+			}
+			else if (reference.getIndex() >= 0) {
+				path.append('[').append(reference.getIndex()).append(']');
+			}
+		}
+		return (path.length() > 0) ? path.toString() : "body";
 	}
 
 	private static UUID legacyId(Map<String, Object> headers) {
