@@ -1,0 +1,151 @@
+package dev.orderpipeline.sink.intake;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import dev.orderpipeline.sink.RabbitTestTopology;
+import dev.orderpipeline.sink.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.cloud.stream.binding.BindingsLifecycleController;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sink on the machine's RabbitMQ and PostgreSQL, fed the way legacy publishers feed
+ * it: the default exchange, the legacy queue declaration, no content type.
+ */
+@DirtiesContext
+@SpringBootTest(properties = { "server.port=0", "management.server.port=0" })
+class OrderSinkIntegrationTests {
+
+	private static final RabbitTestTopology topology = new RabbitTestTopology();
+
+	private static final TestDatabase database = TestDatabase.shared();
+
+	private static RabbitAdmin admin;
+
+	@Autowired
+	private CachingConnectionFactory connectionFactory;
+
+	@Autowired
+	private RabbitTemplate rabbit;
+
+	@Autowired
+	private BindingsLifecycleController bindings;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		topology.register(registry);
+		database.register(registry);
+	}
+
+	@Autowired
+	void admin(RabbitAdmin rabbitAdmin) {
+		admin = rabbitAdmin;
+	}
+
+	@AfterAll
+	static void deleteTopology() {
+		topology.delete(admin);
+	}
+
+	@Test
+	void storesAnOrderPublishedTheLegacyWay() throws Exception {
+		String sender = sender();
+		publishLegacy(legacyBody(sender), null);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> database.countOrders("sender_user_id = '" + sender + "' AND channel = 'LEGACY_QUEUE'") == 1);
+	}
+
+	@Test
+	void anOrderDeliveredTwiceIsStoredOnce() throws Exception {
+		String sender = sender();
+		String messageId = UUID.randomUUID().toString();
+		publishLegacy(legacyBody(sender), messageId);
+		publishLegacy(legacyBody(sender), messageId);
+		String marker = sender();
+		publishLegacy(legacyBody(marker), null);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> database.countOrders("sender_user_id = '" + marker + "'") == 1);
+		assertThat(database.countOrders("sender_user_id = '" + sender + "'")).isOne();
+		assertThat(database.countOrders("order_id = '" + messageId + "'")).isOne();
+	}
+
+	@Test
+	void aPoisonMessageInABatchIsDeadLetteredWithItsCauseWhileItsNeighboursAreStored() throws Exception {
+		String sender = sender();
+		this.bindings.stop("orderSink-in-0");
+		try {
+			publishLegacy(legacyBody(sender), null);
+			publishLegacy("{\"medicationId\": \"m\", \"sender_userId\": ", null);
+			publishLegacy(("{\"orderId\": \"" + UUID.randomUUID() + "\", \"medicationId\": \"m\", \"sender_userId\": \""
+					+ sender + "\", \"status\": [\"PENDING\"], \"createdAt\": \"+300000-01-01T00:00:00Z\", "
+					+ "\"channel\": \"API\"}"), null);
+			publishLegacy(legacyBody(sender), null);
+		}
+		finally {
+			this.bindings.start("orderSink-in-0");
+		}
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> database.countOrders("sender_user_id = '" + sender + "'") == 2);
+		Message undecodable = this.rabbit.receive(topology.deadLetterQueue(), 10_000);
+		Message refused = this.rabbit.receive(topology.deadLetterQueue(), 10_000);
+		assertThat(undecodable).isNotNull();
+		assertThat(refused).isNotNull();
+		Map<String, Object> undecodableHeaders = undecodable.getMessageProperties().getHeaders();
+		assertThat(undecodableHeaders).containsEntry(DeadLetterPublisher.FAILURE_KIND_HEADER, "undecodable")
+			.containsEntry("x-original-queue", topology.queue());
+		assertThat((String) undecodableHeaders.get(DeadLetterPublisher.EXCEPTION_MESSAGE_HEADER))
+			.contains("not valid JSON");
+		assertThat(new String(undecodable.getBody(), UTF_8)).isEqualTo("{\"medicationId\": \"m\", \"sender_userId\": ");
+		assertThat(refused.getMessageProperties().getHeaders()).containsEntry(DeadLetterPublisher.FAILURE_KIND_HEADER,
+				"refused");
+		assertThat(
+				(String) refused.getMessageProperties().getHeaders().get(DeadLetterPublisher.EXCEPTION_MESSAGE_HEADER))
+			.startsWith("SQLState 22");
+		String next = sender();
+		publishLegacy(legacyBody(next), null);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> database.countOrders("sender_user_id = '" + next + "'") == 1);
+		assertThat(this.rabbit.receive(topology.deadLetterQueue(), 500)).isNull();
+	}
+
+	private void publishLegacy(String body, String messageId) throws Exception {
+		try (Connection connection = this.connectionFactory.getRabbitConnectionFactory().newConnection();
+				Channel channel = connection.createChannel()) {
+			channel.queueDeclare(topology.queue(), true, false, false, null);
+			AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().deliveryMode(2)
+				.messageId(messageId)
+				.build();
+			channel.confirmSelect();
+			channel.basicPublish("", topology.queue(), properties, body.getBytes(UTF_8));
+			channel.waitForConfirmsOrDie(5000);
+		}
+	}
+
+	private static String legacyBody(String sender) {
+		return "{\"medicationId\": \"med-legacy\", \"sender_userId\": \"" + sender + "\", \"status\": [\"PENDING\"]}";
+	}
+
+	private static String sender() {
+		return "user-" + UUID.randomUUID();
+	}
+
+}
