@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.orderpipeline.sink.TestDatabase;
+import dev.orderpipeline.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 

@@ -7,8 +7,8 @@ import java.util.UUID;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import dev.orderpipeline.sink.RabbitTestTopology;
-import dev.orderpipeline.sink.TestDatabase;
+import dev.orderpipeline.testsupport.RabbitTestTopology;
+import dev.orderpipeline.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

@@ -7,7 +7,7 @@ import java.util.UUID;
 import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
 import dev.orderpipeline.contracts.OrderStatus;
-import dev.orderpipeline.sink.TestDatabase;
+import dev.orderpipeline.testsupport.TestDatabase;
 import dev.orderpipeline.sink.intake.DeadLetters;
 import io.r2dbc.spi.R2dbcException;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.orderpipeline.sink;
+package dev.orderpipeline.testsupport;
 
 import java.util.UUID;
 

@@ -1,4 +1,4 @@
-package dev.orderpipeline.sink;
+package dev.orderpipeline.testsupport;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -48,8 +48,24 @@ public final class TestDatabase {
 	 * @param registry the test's properties
 	 */
 	public void register(DynamicPropertyRegistry registry) {
-		registry.add("spring.r2dbc.url", () -> "r2dbc:postgresql://" + SERVER + "/" + this.name);
+		registry.add("spring.r2dbc.url", this::r2dbcUrl);
 		registry.add("spring.r2dbc.username", () -> USER);
+	}
+
+	/**
+	 * The R2DBC URL of this database.
+	 * @return the URL
+	 */
+	public String r2dbcUrl() {
+		return "r2dbc:postgresql://" + SERVER + "/" + this.name;
+	}
+
+	/**
+	 * The user to connect as.
+	 * @return the user name
+	 */
+	public String user() {
+		return USER;
 	}
 
 	/**

@@ -1,0 +1,165 @@
+package dev.orderpipeline.pipeline;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import dev.orderpipeline.testsupport.RabbitTestTopology;
+import dev.orderpipeline.testsupport.ServiceProcess;
+import dev.orderpipeline.testsupport.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged services as separate processes on the machine's RabbitMQ and PostgreSQL,
+ * driven over HTTP as a client would.
+ */
+class PipelineIntegrationTests {
+
+	private static final Path LOGS = Path.of("target", "pipeline-logs");
+
+	private static final TestDatabase database = TestDatabase.shared();
+
+	private static final RabbitTestTopology topology = new RabbitTestTopology();
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static ServiceProcess sink;
+
+	private static ServiceProcess source;
+
+	@BeforeAll
+	static void startPipeline() throws IOException {
+		sink = ServiceProcess.start("order-sink", jar("pipeline.sink.jar"), LOGS,
+				List.of("--orders.queue=" + topology.queue(), "--spring.r2dbc.url=" + database.r2dbcUrl(),
+						"--spring.r2dbc.username=" + database.user()));
+		source = ServiceProcess.start("order-source", jar("pipeline.source.jar"), LOGS,
+				List.of("--orders.queue=" + topology.queue(), "--orders.source.read-api-base-url=" + sink.baseUri()));
+	}
+
+	@AfterAll
+	static void stopPipeline() {
+		if (source != null) {
+			source.stop();
+		}
+		if (sink != null) {
+			sink.stop();
+		}
+		CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1");
+		try {
+			topology.delete(new RabbitAdmin(connectionFactory));
+		}
+		finally {
+			connectionFactory.destroy();
+		}
+	}
+
+	@Test
+	void anOrderPlacedOverHttpIsStoredAndReadableAtItsLocation() throws Exception {
+		String sender = sender();
+		HttpResponse<String> accepted = post(source, "/orders", body(sender), null);
+		assertThat(accepted.statusCode()).isEqualTo(202);
+		URI location = URI.create(accepted.headers().firstValue("Location").orElseThrow());
+		String orderId = json.readTree(accepted.body()).get("orderId").stringValue();
+		assertThat(location).hasToString(sink.baseUri() + "/orders/" + orderId);
+		await().atMost(Duration.ofSeconds(20)).until(() -> get(location).statusCode() == 200);
+		JsonNode stored = json.readTree(get(location).body());
+		assertThat(stored.get("sender_userId").stringValue()).isEqualTo(sender);
+		assertThat(stored.get("channel").stringValue()).isEqualTo("API");
+		assertThat(database.countOrders("order_id = '" + orderId + "'")).isOne();
+	}
+
+	@Test
+	void anOrderPlacedOnTheLegacyRouteIsStored() throws Exception {
+		String sender = sender();
+		HttpResponse<String> accepted = post(source, "/queue/neworder", body(sender), null);
+		assertThat(accepted.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(accepted.body()).get("message").stringValue()).isEqualTo("Order queued succesfully");
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> database.countOrders("sender_user_id = '" + sender + "' AND channel = 'LEGACY_HTTP'") == 1);
+	}
+
+	@Test
+	void aRetriedPostWithTheSameIdempotencyKeyIsStoredOnce() throws Exception {
+		String sender = sender();
+		String key = UUID.randomUUID().toString();
+		HttpResponse<String> first = post(source, "/orders", body(sender), key);
+		HttpResponse<String> retry = post(source, "/orders", body(sender), key);
+		assertThat(first.statusCode()).isEqualTo(202);
+		assertThat(retry.statusCode()).isEqualTo(202);
+		String orderId = json.readTree(first.body()).get("orderId").stringValue();
+		assertThat(json.readTree(retry.body()).get("orderId").stringValue()).isEqualTo(orderId);
+		String marker = sender();
+		post(source, "/orders", body(marker), null);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> database.countOrders("sender_user_id = '" + marker + "'") == 1);
+		assertThat(database.countOrders("sender_user_id = '" + sender + "'")).isOne();
+	}
+
+	@Test
+	void answers503WithTheOrderIdWhenTheBrokerIsUnreachableAndStoresNothing() throws Exception {
+		int closedPort = ServiceProcess.freePort();
+		try (ServiceProcess cutOff = ServiceProcess.start("order-source-broker-down", jar("pipeline.source.jar"), LOGS,
+				List.of("--orders.queue=" + topology.queue(), "--spring.rabbitmq.port=" + closedPort))) {
+			HttpResponse<String> refused = post(cutOff, "/orders", body(sender()), null);
+			assertThat(refused.statusCode()).isEqualTo(503);
+			assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+			assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+			JsonNode problem = json.readTree(refused.body());
+			assertThat(problem.get("reason").stringValue()).isEqualTo("BROKER_UNAVAILABLE");
+			String orderId = problem.get("orderId").stringValue();
+			String marker = sender();
+			post(source, "/orders", body(marker), null);
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> database.countOrders("sender_user_id = '" + marker + "'") == 1);
+			assertThat(database.countOrders("order_id = '" + orderId + "'")).isZero();
+		}
+	}
+
+	private static HttpResponse<String> post(ServiceProcess service, String path, String body, String idempotencyKey)
+			throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(service.baseUri().resolve(path))
+			.header("Content-Type", "application/json")
+			.timeout(Duration.ofSeconds(30))
+			.POST(HttpRequest.BodyPublishers.ofString(body));
+		if (idempotencyKey != null) {
+			request.header("Idempotency-Key", idempotencyKey);
+		}
+		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+		return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static String body(String sender) {
+		return "{\"medicationId\": \"med-e2e\", \"sender_userId\": \"" + sender + "\"}";
+	}
+
+	private static String sender() {
+		return "user-" + UUID.randomUUID();
+	}
+
+	private static Path jar(String property) {
+		return Path.of(System.getProperty(property));
+	}
+
+}

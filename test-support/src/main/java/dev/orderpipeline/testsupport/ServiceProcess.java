@@ -1,0 +1,170 @@
+package dev.orderpipeline.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * A service's packaged jar run as a separate process with an explicit heap, its output in
+ * a log file, started when its readiness group reports UP.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private final String name;
+
+	private final Process process;
+
+	private final Path log;
+
+	private final int port;
+
+	private final int managementPort;
+
+	private ServiceProcess(String name, Process process, Path log, int port, int managementPort) {
+		this.name = name;
+		this.process = process;
+		this.log = log;
+		this.port = port;
+		this.managementPort = managementPort;
+	}
+
+	/**
+	 * Starts a service and waits until it is ready.
+	 * @param name a name for the log file
+	 * @param jar the packaged service
+	 * @param logDirectory where the log goes
+	 * @param arguments Spring properties as {@code --name=value}
+	 * @return the ready service
+	 * @throws IOException if the process cannot be started
+	 */
+	public static ServiceProcess start(String name, Path jar, Path logDirectory, List<String> arguments)
+			throws IOException {
+		int port = freePort();
+		int managementPort = freePort();
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
+						jar.toString(), "--server.port=" + port, "--management.server.port=" + managementPort));
+		command.addAll(arguments);
+		Files.createDirectories(logDirectory);
+		Path log = logDirectory.resolve(name + ".log");
+		Process process = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+			.start();
+		ServiceProcess service = new ServiceProcess(name, process, log, port, managementPort);
+		service.awaitReady(Duration.ofSeconds(90));
+		return service;
+	}
+
+	/**
+	 * The base URL of the service's API.
+	 * @return {@code http://127.0.0.1:port}
+	 */
+	public URI baseUri() {
+		return URI.create("http://127.0.0.1:" + this.port);
+	}
+
+	/**
+	 * The service's HTTP port.
+	 * @return the port
+	 */
+	public int port() {
+		return this.port;
+	}
+
+	/**
+	 * Whether the readiness group reports UP.
+	 * @return {@code true} when ready
+	 */
+	public boolean isReady() {
+		try {
+			HttpResponse<Void> response = http.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/readiness"))
+				.timeout(Duration.ofSeconds(2))
+				.build(), HttpResponse.BodyHandlers.discarding());
+			return response.statusCode() == 200;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	/**
+	 * Stops the service with SIGTERM, as an orchestrator does, and waits for it to exit.
+	 */
+	public void stop() {
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.process.destroyForcibly();
+		}
+	}
+
+	@Override
+	public void close() {
+		stop();
+	}
+
+	private void awaitReady(Duration timeout) {
+		try {
+			Awaitility.await(this.name + " ready").atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+				if (!this.process.isAlive()) {
+					throw new IllegalStateException(
+							this.name + " exited with " + this.process.exitValue() + ":\n" + tail());
+				}
+				return isReady();
+			});
+		}
+		catch (ConditionTimeoutException ex) {
+			this.process.destroyForcibly();
+			throw new IllegalStateException(this.name + " was not ready within " + timeout + ":\n" + tail(), ex);
+		}
+	}
+
+	private String tail() {
+		try {
+			List<String> lines = Files.readAllLines(this.log);
+			return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * A port on 127.0.0.1 that nothing listens on at the moment of the call.
+	 * @return the port
+	 */
+	public static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
