@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.orderpipeline.testsupport.RabbitTestTopology;
@@ -115,9 +116,11 @@ class PipelineIntegrationTests {
 
 	@Test
 	void answers503WithTheOrderIdWhenTheBrokerIsUnreachableAndStoresNothing() throws Exception {
-		int closedPort = ServiceProcess.freePort();
+		String closedPort = String.valueOf(ServiceProcess.freePort());
+		// The legacy service's variables configure the broker too.
 		try (ServiceProcess cutOff = ServiceProcess.start("order-source-broker-down", jar("pipeline.source.jar"), LOGS,
-				List.of("--orders.queue=" + topology.queue(), "--spring.rabbitmq.port=" + closedPort))) {
+				List.of("--orders.queue=" + topology.queue()),
+				Map.of("RABBITMQ_HOST", "127.0.0.1", "RABBITMQ_PORT", closedPort))) {
 			HttpResponse<String> refused = post(cutOff, "/orders", body(sender()), null);
 			assertThat(refused.statusCode()).isEqualTo(503);
 			assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
@@ -54,6 +55,21 @@ public final class ServiceProcess implements AutoCloseable {
 	 */
 	public static ServiceProcess start(String name, Path jar, Path logDirectory, List<String> arguments)
 			throws IOException {
+		return start(name, jar, logDirectory, arguments, Map.of());
+	}
+
+	/**
+	 * Starts a service with environment variables of its own and waits until it is ready.
+	 * @param name a name for the log file
+	 * @param jar the packaged service
+	 * @param logDirectory where the log goes
+	 * @param arguments Spring properties as {@code --name=value}
+	 * @param environment variables added to this process's environment
+	 * @return the ready service
+	 * @throws IOException if the process cannot be started
+	 */
+	public static ServiceProcess start(String name, Path jar, Path logDirectory, List<String> arguments,
+			Map<String, String> environment) throws IOException {
 		int port = freePort();
 		int managementPort = freePort();
 		List<String> command = new ArrayList<>(
@@ -62,7 +78,9 @@ public final class ServiceProcess implements AutoCloseable {
 		command.addAll(arguments);
 		Files.createDirectories(logDirectory);
 		Path log = logDirectory.resolve(name + ".log");
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
+		ProcessBuilder builder = new ProcessBuilder(command);
+		builder.environment().putAll(environment);
+		Process process = builder.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
 			.start();
 		ServiceProcess service = new ServiceProcess(name, process, log, port, managementPort);
