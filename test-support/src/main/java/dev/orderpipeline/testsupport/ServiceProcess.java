@@ -70,10 +70,26 @@ public final class ServiceProcess implements AutoCloseable {
 	 */
 	public static ServiceProcess start(String name, Path jar, Path logDirectory, List<String> arguments,
 			Map<String, String> environment) throws IOException {
+		return start(name, jar, logDirectory, arguments, environment, "256m");
+	}
+
+	/**
+	 * Starts a service with its own environment and heap, and waits until it is ready.
+	 * @param name a name for the log file
+	 * @param jar the packaged service
+	 * @param logDirectory where the log goes
+	 * @param arguments Spring properties as {@code --name=value}
+	 * @param environment variables added to this process's environment
+	 * @param heap the maximum heap ({@code -Xmx})
+	 * @return the ready service
+	 * @throws IOException if the process cannot be started
+	 */
+	public static ServiceProcess start(String name, Path jar, Path logDirectory, List<String> arguments,
+			Map<String, String> environment, String heap) throws IOException {
 		int port = freePort();
 		int managementPort = freePort();
 		List<String> command = new ArrayList<>(
-				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap, "-jar",
 						jar.toString(), "--server.port=" + port, "--management.server.port=" + managementPort));
 		command.addAll(arguments);
 		Files.createDirectories(logDirectory);
@@ -94,6 +110,27 @@ public final class ServiceProcess implements AutoCloseable {
 	 */
 	public URI baseUri() {
 		return URI.create("http://127.0.0.1:" + this.port);
+	}
+
+	/**
+	 * The operating system's id of the process.
+	 * @return the pid
+	 */
+	public long pid() {
+		return this.process.pid();
+	}
+
+	/**
+	 * Kills the process at once (SIGKILL), as a crash would.
+	 */
+	public void kill() {
+		this.process.destroyForcibly();
+		try {
+			this.process.waitFor(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/**

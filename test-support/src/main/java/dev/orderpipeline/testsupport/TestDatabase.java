@@ -35,12 +35,27 @@ public final class TestDatabase {
 	}
 
 	private static TestDatabase create() {
-		TestDatabase database = new TestDatabase("orders_test_" + UUID.randomUUID().toString().replace("-", ""));
-		database.admin("CREATE DATABASE " + database.name);
-		Runtime.getRuntime()
-			.addShutdownHook(
-					new Thread(() -> database.admin("DROP DATABASE IF EXISTS " + database.name + " WITH (FORCE)")));
+		TestDatabase database = create("orders_test");
+		Runtime.getRuntime().addShutdownHook(new Thread(database::drop));
 		return database;
+	}
+
+	/**
+	 * Creates a new database; the caller drops it.
+	 * @param prefix the start of its name
+	 * @return the database
+	 */
+	public static TestDatabase create(String prefix) {
+		TestDatabase database = new TestDatabase(prefix + "_" + UUID.randomUUID().toString().replace("-", ""));
+		database.admin("CREATE DATABASE " + database.name);
+		return database;
+	}
+
+	/**
+	 * Drops this database, closing its connections.
+	 */
+	public void drop() {
+		admin("DROP DATABASE IF EXISTS " + this.name + " WITH (FORCE)");
 	}
 
 	/**

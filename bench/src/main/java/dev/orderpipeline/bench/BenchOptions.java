@@ -1,0 +1,91 @@
+package dev.orderpipeline.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark's options, from {@code --name=value} arguments.
+ *
+ * @param warmup load before measuring, so every compared figure is taken on a warm JVM
+ * @param duration measured load
+ * @param connections concurrent HTTP connections in closed loop
+ * @param rate orders per second in open loop; 0 for closed loop
+ * @param backlogs queued backlogs whose drain is timed
+ * @param ceilings whether to measure the machine's ceilings (PerfTest, PostgreSQL)
+ * @param ceilingDuration how long each ceiling is measured
+ * @param sourceJar the packaged order-source
+ * @param sinkJar the packaged order-sink
+ * @param output where the results (JSON, HTML) are written
+ * @param heap the heap given to each service
+ */
+record BenchOptions(Duration warmup, Duration duration, int connections, int rate, List<Integer> backlogs,
+		boolean ceilings, Duration ceilingDuration, Path sourceJar, Path sinkJar, Path output, String heap) {
+
+	static final String USAGE = """
+			bench/run [--name=value ...]
+			  --warmup=30s          load before measuring (JIT warm-up)
+			  --duration=60s        measured load
+			  --connections=64      concurrent connections (closed loop)
+			  --rate=0              orders/s, open loop at a fixed rate (0: closed loop)
+			  --backlogs=10000,100000,1000000   queued backlogs whose drain is timed (none: empty)
+			  --ceilings=true       measure RabbitMQ PerfTest and PostgreSQL insert ceilings
+			  --ceiling-duration=15s
+			  --heap=256m           -Xmx of each service
+			  --output=bench/results
+			""";
+
+	static BenchOptions parse(String[] args) {
+		Map<String, String> values = new HashMap<>();
+		for (String arg : args) {
+			if (!arg.startsWith("--") || !arg.contains("=")) {
+				throw new IllegalArgumentException("Unexpected argument " + arg + "\n" + USAGE);
+			}
+			values.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+		}
+		String version = System.getProperty("bench.version", "0.1.0-SNAPSHOT");
+		BenchOptions options = new BenchOptions(duration(values.remove("warmup"), "30s"),
+				duration(values.remove("duration"), "60s"), Integer.parseInt(values.getOrDefault("connections", "64")),
+				Integer.parseInt(values.getOrDefault("rate", "0")), backlogs(values.remove("backlogs")),
+				Boolean.parseBoolean(values.getOrDefault("ceilings", "true")),
+				duration(values.remove("ceiling-duration"), "15s"),
+				Path.of(values.getOrDefault("source-jar", "order-source/target/order-source-" + version + ".jar")),
+				Path.of(values.getOrDefault("sink-jar", "order-sink/target/order-sink-" + version + ".jar")),
+				Path.of(values.getOrDefault("output", "bench/results")), values.getOrDefault("heap", "256m"));
+		values.keySet()
+			.removeAll(List.of("connections", "rate", "ceilings", "source-jar", "sink-jar", "output", "heap"));
+		if (!values.isEmpty()) {
+			throw new IllegalArgumentException("Unknown options " + values.keySet() + "\n" + USAGE);
+		}
+		return options;
+	}
+
+	private static Duration duration(String value, String fallback) {
+		String text = (value != null) ? value : fallback;
+		if (text.endsWith("ms")) {
+			return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+		}
+		if (text.endsWith("s")) {
+			return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
+		}
+		if (text.endsWith("m")) {
+			return Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
+		}
+		return Duration.ofSeconds(Long.parseLong(text));
+	}
+
+	private static List<Integer> backlogs(String value) {
+		String text = (value != null) ? value : "10000,100000,1000000";
+		List<Integer> backlogs = new ArrayList<>();
+		if (!text.isBlank() && !text.equals("none")) {
+			for (String size : text.split(",")) {
+				backlogs.add(Integer.parseInt(size.trim()));
+			}
+		}
+		return backlogs;
+	}
+
+}

@@ -1,0 +1,299 @@
+package dev.orderpipeline.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.orderpipeline.testsupport.ServiceProcess;
+import dev.orderpipeline.testsupport.TestDatabase;
+import org.HdrHistogram.Histogram;
+
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+
+/**
+ * The pipeline's benchmark. One run: the machine's ceilings, then a fresh database and
+ * queue, both services started as processes, HTTP load (warm-up, then measured), the
+ * drain of the measured orders, and the drain of queued backlogs. Prints a progress line
+ * while it runs and a summary at the end, and writes the figures as JSON and a chart as
+ * HTML.
+ */
+public final class Benchmark {
+
+	private final BenchOptions options;
+
+	private final String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+		.withZone(ZoneOffset.UTC)
+		.format(Instant.now());
+
+	private final Map<String, Object> results = new LinkedHashMap<>();
+
+	private Benchmark(BenchOptions options) {
+		this.options = options;
+	}
+
+	public static void main(String[] args) throws Exception {
+		BenchOptions options;
+		try {
+			options = BenchOptions.parse(args);
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println(ex.getMessage());
+			System.exit(2);
+			return;
+		}
+		Path results = run(options);
+		System.out.println("Results: " + results + " and "
+				+ results.resolveSibling(results.getFileName().toString().replace(".json", ".html")));
+		System.exit(0);
+	}
+
+	/**
+	 * Runs the benchmark.
+	 * @param options the options
+	 * @return the JSON results file
+	 */
+	public static Path run(BenchOptions options) throws Exception {
+		return new Benchmark(options).execute();
+	}
+
+	private Path execute() throws Exception {
+		Files.createDirectories(this.options.output());
+		Path logs = this.options.output().resolve("logs-" + this.runId);
+		Files.createDirectories(logs);
+		this.results.put("run", this.runId);
+		this.results.put("options", Map.of("warmupSeconds", this.options.warmup().toSeconds(), "durationSeconds",
+				this.options.duration().toSeconds(), "connections", this.options.connections(), "rate",
+				this.options.rate(), "heap", this.options.heap(), "cores", Runtime.getRuntime().availableProcessors()));
+		TestDatabase database = TestDatabase.create("orders_bench");
+		String queue = "orders_bench_" + this.runId.replace("-", "_");
+		try {
+			if (this.options.ceilings()) {
+				measureCeilings(database, logs);
+			}
+			setQueuePolicy(queue);
+			List<String> common = List.of("--orders.queue=" + queue);
+			List<String> sinkArguments = new ArrayList<>(common);
+			sinkArguments.addAll(
+					List.of("--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + database.user()));
+			ServiceProcess sink = ServiceProcess.start("order-sink", this.options.sinkJar(), logs, sinkArguments,
+					Map.of(), this.options.heap());
+			try (ServiceProcess source = ServiceProcess.start("order-source", this.options.sourceJar(), logs,
+					List.of("--orders.queue=" + queue, "--orders.source.max-in-flight=4096"), Map.of(),
+					this.options.heap())) {
+				measureLoad(database, source, sink);
+			}
+			finally {
+				sink.stop();
+			}
+			measureBacklogs(database, queue, sinkArguments, logs);
+		}
+		finally {
+			database.drop();
+			deleteQueue(queue);
+		}
+		return Report.write(this.options.output(), this.runId, this.results);
+	}
+
+	private void measureCeilings(TestDatabase database, Path logs) throws Exception {
+		progress("ceilings: RabbitMQ PerfTest for " + this.options.ceilingDuration().toSeconds() + " s");
+		double perfTest = Ceilings.perfTest(this.options.ceilingDuration(), logs.resolve("perftest.log"));
+		progress("ceilings: PostgreSQL 100-row inserts for " + this.options.ceilingDuration().toSeconds() + " s");
+		double inserts = Ceilings.postgresInserts(database, this.options.ceilingDuration());
+		this.results.put("ceilings", Map.of("rabbitmqPerfTestMsgPerSecond", Math.round(perfTest),
+				"postgresqlRowsPerSecond", Math.round(inserts)));
+		System.out.printf("%nceilings: PerfTest %,.0f msg/s (persistent, confirms); PostgreSQL %,.0f rows/s%n",
+				perfTest, inserts);
+	}
+
+	private void measureLoad(TestDatabase database, ServiceProcess source, ServiceProcess sink) throws Exception {
+		List<ProcessStats> processes = List.of(ProcessStats.of("order-source", source.pid()),
+				ProcessStats.of("order-sink", sink.pid()), ProcessStats.matching("rabbitmq", "beam.smp"),
+				ProcessStats.ofUser("postgresql", "postgres"),
+				ProcessStats.of("load-generator", ProcessHandle.current().pid()));
+		try (LoadGenerator load = new LoadGenerator(source.baseUri(), this.options.connections())) {
+			LoadGenerator.Stats warmup = new LoadGenerator.Stats();
+			runPhase("warm-up", load, this.options.warmup(), "bench-warmup", warmup, List.of());
+			processes.forEach(ProcessStats::start);
+			LoadGenerator.Stats measured = new LoadGenerator.Stats();
+			Instant start = Instant.now();
+			List<Map<String, Object>> series = runPhase("measure", load, this.options.duration(), "bench-measured",
+					measured, processes);
+			Duration elapsed = Duration.between(start, Instant.now());
+			progress("draining the measured orders");
+			long accepted = measured.accepted();
+			Instant drainDeadline = Instant.now().plusSeconds(120);
+			while (database.countOrders("sender_user_id = 'bench-measured'") < accepted
+					&& Instant.now().isBefore(drainDeadline)) {
+				processes.forEach(ProcessStats::sample);
+				TimeUnit.MILLISECONDS.sleep(500);
+			}
+			recordLoad(database, measured, elapsed, series, processes);
+		}
+	}
+
+	private List<Map<String, Object>> runPhase(String phase, LoadGenerator load, Duration duration, String sender,
+			LoadGenerator.Stats stats, List<ProcessStats> processes) {
+		List<Map<String, Object>> series = new ArrayList<>();
+		ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+		long start = System.nanoTime();
+		long[] previous = { 0 };
+		ticker.scheduleAtFixedRate(() -> {
+			processes.forEach(ProcessStats::sample);
+			Histogram interval = stats.interval();
+			long accepted = stats.accepted();
+			long second = (System.nanoTime() - start) / 1_000_000_000L;
+			series.add(Map.of("second", second, "accepted", accepted - previous[0], "p50Millis",
+					interval.getValueAtPercentile(50) / 1000.0, "p99Millis",
+					interval.getValueAtPercentile(99) / 1000.0));
+			progress(String.format("%s %3d/%d s  accepted %,d/s  p99 %.1f ms  refused %,d  failed %,d", phase, second,
+					duration.toSeconds(), accepted - previous[0], interval.getValueAtPercentile(99) / 1000.0,
+					stats.refused(), stats.failedRequests()));
+			previous[0] = accepted;
+		}, 1, 1, TimeUnit.SECONDS);
+		try {
+			load.run(duration, this.options.rate(), sender, stats).block();
+		}
+		finally {
+			ticker.shutdownNow();
+		}
+		return series;
+	}
+
+	private void recordLoad(TestDatabase database, LoadGenerator.Stats measured, Duration elapsed,
+			List<Map<String, Object>> series, List<ProcessStats> processes) throws Exception {
+		Histogram latency = measured.total();
+		long accepted = measured.accepted();
+		Map<String, Object> load = new LinkedHashMap<>();
+		load.put("accepted", accepted);
+		load.put("refused", measured.refused());
+		load.put("failed", measured.failedRequests());
+		load.put("acceptedPerSecond", Math.round(accepted / (elapsed.toMillis() / 1000.0)));
+		load.put("acceptLatencyMillis",
+				Map.of("p50", latency.getValueAtPercentile(50) / 1000.0, "p99",
+						latency.getValueAtPercentile(99) / 1000.0, "p999", latency.getValueAtPercentile(99.9) / 1000.0,
+						"max", latency.getMaxValue() / 1000.0));
+		try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+			ResultSet stored = statement
+				.executeQuery("SELECT count(*), " + "extract(epoch FROM max(stored_at) - min(stored_at)), "
+						+ "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - created_at)), "
+						+ "percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - created_at)) "
+						+ "FROM orders WHERE sender_user_id = 'bench-measured'");
+			stored.next();
+			long rows = stored.getLong(1);
+			load.put("stored", rows);
+			load.put("storedPerSecond", Math.round(rows / Math.max(stored.getDouble(2), 0.001)));
+			load.put("lost", Math.max(0, accepted - rows));
+			load.put("acceptToStoredMillis",
+					Map.of("p50", stored.getDouble(3) * 1000, "p99", stored.getDouble(4) * 1000));
+			ResultSet perSecond = statement.executeQuery("SELECT extract(epoch FROM date_trunc('second', stored_at) "
+					+ "- (SELECT date_trunc('second', min(stored_at)) FROM orders WHERE sender_user_id = 'bench-measured'))::int, "
+					+ "count(*) FROM orders WHERE sender_user_id = 'bench-measured' GROUP BY 1 ORDER BY 1");
+			List<Map<String, Object>> storedSeries = new ArrayList<>();
+			while (perSecond.next()) {
+				storedSeries.add(Map.of("second", perSecond.getLong(1), "stored", perSecond.getLong(2)));
+			}
+			this.results.put("storedSeries", storedSeries);
+		}
+		Map<String, Object> resources = new LinkedHashMap<>();
+		for (ProcessStats process : processes) {
+			resources.put(process.name(), Map.of("peakRssMegabytes", process.peakRssBytes() / (1024 * 1024),
+					"cpuMicrosPerOrder", (accepted > 0) ? process.cpuMicrosSinceStart() / accepted : 0));
+		}
+		load.put("resources", resources);
+		this.results.put("load", load);
+		this.results.put("acceptedSeries", series);
+		System.out.printf(
+				"%nload: accepted %,d/s, stored %,d/s, lost %d, accept p50/p99/p99.9 %.1f/%.1f/%.1f ms, "
+						+ "accept->stored p50/p99 %.1f/%.1f ms%n",
+				load.get("acceptedPerSecond"), load.get("storedPerSecond"), load.get("lost"),
+				latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0,
+				latency.getValueAtPercentile(99.9) / 1000.0, ((Map<?, ?>) load.get("acceptToStoredMillis")).get("p50"),
+				((Map<?, ?>) load.get("acceptToStoredMillis")).get("p99"));
+		resources.forEach((name, figures) -> System.out.printf("  %-15s %s%n", name, figures));
+	}
+
+	private void measureBacklogs(TestDatabase database, String queue, List<String> sinkArguments, Path logs)
+			throws Exception {
+		List<Map<String, Object>> drains = new ArrayList<>();
+		for (int size : this.options.backlogs()) {
+			String sender = "bench-backlog-" + size;
+			progress("backlog of " + size + ": publishing");
+			Backlog.publish(queue, size, sender);
+			progress("backlog of " + size + ": draining");
+			ServiceProcess sink = ServiceProcess.start("order-sink-backlog-" + size, this.options.sinkJar(), logs,
+					sinkArguments, Map.of(), this.options.heap());
+			try {
+				double rate = Backlog.awaitDrained(database, sender, size);
+				drains.add(Map.of("backlog", size, "ordersPerSecond", Math.round(rate)));
+				System.out.printf("%nbacklog %,d drained at %,.0f orders/s%n", size, rate);
+			}
+			finally {
+				sink.stop();
+			}
+		}
+		this.results.put("backlogDrains", drains);
+	}
+
+	private static void setQueuePolicy(String queue) {
+		try {
+			Process process = new ProcessBuilder("rabbitmqctl", "-q", "set_policy", "--apply-to", "queues",
+					"bench-" + queue, "^" + queue + "$", "{\"queue-version\":2}")
+				.redirectErrorStream(true)
+				.start();
+			process.getInputStream().readAllBytes();
+			if (process.waitFor() != 0) {
+				System.err.println("Could not set queue-version 2 by policy; large backlogs may be slower");
+			}
+		}
+		catch (IOException ex) {
+			System.err.println("rabbitmqctl not available; large backlogs may be slower");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static void deleteQueue(String queue) {
+		CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1");
+		try {
+			RabbitAdmin admin = new RabbitAdmin(connectionFactory);
+			admin.deleteQueue(queue);
+			admin.deleteQueue(queue + ".dlq");
+			admin.deleteExchange(queue);
+			admin.deleteExchange(queue + ".dlx");
+		}
+		finally {
+			connectionFactory.destroy();
+		}
+		try {
+			new ProcessBuilder("rabbitmqctl", "-q", "clear_policy", "bench-" + queue).start().waitFor();
+		}
+		catch (IOException ex) {
+			// no rabbitmqctl, no policy was set
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static void progress(String line) {
+		System.out.print("\r\033[2K" + line);
+		System.out.flush();
+	}
+
+}

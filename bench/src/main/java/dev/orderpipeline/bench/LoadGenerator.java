@@ -1,0 +1,154 @@
+package dev.orderpipeline.bench;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * Drives {@code POST /orders} over HTTP: in closed loop (a fixed number of connections,
+ * each sending its next order when the previous one is answered) or in open loop at a
+ * fixed rate, where latency counts from the moment each order was due (no coordinated
+ * omission).
+ */
+final class LoadGenerator implements AutoCloseable {
+
+	private final HttpClient client;
+
+	private final ConnectionProvider connectionProvider;
+
+	private final int connections;
+
+	LoadGenerator(URI baseUri, int connections) {
+		this.connections = connections;
+		this.connectionProvider = ConnectionProvider.builder("bench")
+			.maxConnections(Math.max(connections, 1024))
+			.pendingAcquireMaxCount(-1)
+			.build();
+		this.client = HttpClient.create(this.connectionProvider)
+			.baseUrl(baseUri.toString())
+			.headers((headers) -> headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json"))
+			.responseTimeout(Duration.ofSeconds(30));
+	}
+
+	/**
+	 * Places orders for a while.
+	 * @param duration how long
+	 * @param rate orders per second, or 0 for closed loop
+	 * @param sender the sender of every order (tags the phase)
+	 * @param stats where outcomes are counted
+	 * @return completes when the phase is over and every answer is in
+	 */
+	Mono<Void> run(Duration duration, int rate, String sender, Stats stats) {
+		long deadline = System.nanoTime() + duration.toNanos();
+		byte[] body = ("{\"medicationId\": \"med-bench\", \"sender_userId\": \"" + sender + "\"}")
+			.getBytes(StandardCharsets.UTF_8);
+		if (rate <= 0) {
+			return Flux.range(0, this.connections)
+				.flatMap((i) -> Mono.defer(() -> post(body, System.nanoTime(), stats))
+					.repeat(() -> System.nanoTime() < deadline), this.connections)
+				.then();
+		}
+		long start = System.nanoTime();
+		long total = duration.toSeconds() * rate;
+		double intervalNanos = 1_000_000_000.0 / rate;
+		AtomicLong due = new AtomicLong();
+		return Flux.interval(Duration.ofMillis(1))
+			.onBackpressureDrop()
+			.takeWhile((tick) -> due.get() < total)
+			.concatMap((tick) -> {
+				long now = Math.min(total, (long) ((System.nanoTime() - start) / intervalNanos));
+				long from = due.getAndSet(Math.max(now, due.get()));
+				return Flux.range(0, (int) Math.max(0, now - from))
+					.map((i) -> start + (long) ((from + i) * intervalNanos));
+			})
+			.flatMap((dueNanos) -> post(body, dueNanos, stats), 65_536)
+			.then();
+	}
+
+	private Mono<Void> post(byte[] body, long dueNanos, Stats stats) {
+		return this.client.post()
+			.uri("/orders")
+			.send(ByteBufFlux.fromInbound(Mono.just(body)))
+			.responseSingle((response, content) -> content.then(Mono.just(response.status().code())))
+			.doOnNext((status) -> stats.record(status, System.nanoTime() - dueNanos))
+			.onErrorResume((ex) -> {
+				stats.failed();
+				return Mono.empty();
+			})
+			.then();
+	}
+
+	@Override
+	public void close() {
+		this.connectionProvider.dispose();
+	}
+
+	/**
+	 * Outcomes of one phase: answers by class and latency, per interval and in total.
+	 */
+	static final class Stats {
+
+		private final AtomicLong accepted = new AtomicLong();
+
+		private final AtomicLong refused = new AtomicLong();
+
+		private final AtomicLong failed = new AtomicLong();
+
+		private final Recorder latency = new Recorder(3);
+
+		private final Histogram total = new Histogram(3);
+
+		void record(int status, long nanos) {
+			if (status >= 200 && status < 300) {
+				this.accepted.incrementAndGet();
+				this.latency.recordValue(Math.max(1, nanos / 1000));
+			}
+			else {
+				this.refused.incrementAndGet();
+			}
+		}
+
+		void failed() {
+			this.failed.incrementAndGet();
+		}
+
+		long accepted() {
+			return this.accepted.get();
+		}
+
+		long refused() {
+			return this.refused.get();
+		}
+
+		long failedRequests() {
+			return this.failed.get();
+		}
+
+		/**
+		 * Latencies (microseconds) since the previous call, added to the total.
+		 * @return the interval's histogram
+		 */
+		synchronized Histogram interval() {
+			Histogram interval = this.latency.getIntervalHistogram();
+			this.total.add(interval);
+			return interval;
+		}
+
+		synchronized Histogram total() {
+			this.total.add(this.latency.getIntervalHistogram());
+			return this.total.copy();
+		}
+
+	}
+
+}

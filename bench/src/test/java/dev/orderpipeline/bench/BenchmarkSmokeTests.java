@@ -1,0 +1,38 @@
+package dev.orderpipeline.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A few seconds of the benchmark, end to end, so the command in the README keeps working.
+ */
+class BenchmarkSmokeTests {
+
+	@Test
+	void aShortRunMeasuresEveryFigureAndLosesNothing(@TempDir Path output) throws Exception {
+		BenchOptions options = BenchOptions.parse(new String[] { "--warmup=2s", "--duration=3s", "--connections=8",
+				"--backlogs=2000", "--ceiling-duration=2s", "--source-jar=" + System.getProperty("bench.source.jar"),
+				"--sink-jar=" + System.getProperty("bench.sink.jar"), "--output=" + output });
+		Path results = Benchmark.run(options);
+		JsonNode figures = JsonMapper.builder().build().readTree(results.toFile());
+		assertThat(figures.at("/ceilings/rabbitmqPerfTestMsgPerSecond").asLong()).isPositive();
+		assertThat(figures.at("/ceilings/postgresqlRowsPerSecond").asLong()).isPositive();
+		assertThat(figures.at("/load/accepted").asLong()).isPositive();
+		assertThat(figures.at("/load/stored").asLong()).isEqualTo(figures.at("/load/accepted").asLong());
+		assertThat(figures.at("/load/lost").asLong()).isZero();
+		assertThat(figures.at("/load/acceptLatencyMillis/p99").asDouble()).isPositive();
+		assertThat(figures.at("/load/resources/order-source/cpuMicrosPerOrder").asLong()).isPositive();
+		assertThat(figures.at("/load/resources/order-sink/peakRssMegabytes").asLong()).isPositive();
+		assertThat(figures.at("/backlogDrains/0/ordersPerSecond").asLong()).isPositive();
+		assertThat(Files.readString(results.resolveSibling(results.getFileName().toString().replace(".json", ".html"))))
+			.contains("<svg");
+	}
+
+}
