@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.ServiceProcess;
@@ -49,8 +50,7 @@ class PipelineIntegrationTests {
 	@BeforeAll
 	static void startPipeline() throws IOException {
 		sink = ServiceProcess.start("order-sink", jar("pipeline.sink.jar"), LOGS,
-				List.of("--orders.queue=" + topology.queue(), "--spring.r2dbc.url=" + database.r2dbcUrl(),
-						"--spring.r2dbc.username=" + database.user()));
+				Stream.concat(Stream.of("--orders.queue=" + topology.queue()), database.arguments().stream()).toList());
 		source = ServiceProcess.start("order-source", jar("pipeline.source.jar"), LOGS,
 				List.of("--orders.queue=" + topology.queue(), "--orders.source.read-api-base-url=" + sink.baseUri()));
 	}
@@ -85,6 +85,7 @@ class PipelineIntegrationTests {
 		assertThat(stored.get("sender_userId").stringValue()).isEqualTo(sender);
 		assertThat(stored.get("channel").stringValue()).isEqualTo("API");
 		assertThat(database.countOrders("order_id = '" + orderId + "'")).isOne();
+		assertThat(get(sink.actuatorUri().resolve("/actuator/prometheus")).body()).contains("orders_stored_total");
 	}
 
 	@Test

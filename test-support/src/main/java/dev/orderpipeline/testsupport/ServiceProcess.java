@@ -36,7 +36,10 @@ public final class ServiceProcess implements AutoCloseable {
 
 	private final int managementPort;
 
-	private ServiceProcess(String name, Process process, Path log, int port, int managementPort) {
+	private final List<String> command;
+
+	private ServiceProcess(String name, Process process, Path log, int port, int managementPort, List<String> command) {
+		this.command = command;
 		this.name = name;
 		this.process = process;
 		this.log = log;
@@ -96,10 +99,12 @@ public final class ServiceProcess implements AutoCloseable {
 		Path log = logDirectory.resolve(name + ".log");
 		ProcessBuilder builder = new ProcessBuilder(command);
 		builder.environment().putAll(environment);
+		command = List.copyOf(command);
 		Process process = builder.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
 			.start();
-		ServiceProcess service = new ServiceProcess(name, process, log, port, managementPort);
+		ServiceProcess service = new ServiceProcess(name, process, log, port, managementPort, command);
+		Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
 		service.awaitReady(Duration.ofSeconds(90));
 		return service;
 	}
@@ -110,6 +115,30 @@ public final class ServiceProcess implements AutoCloseable {
 	 */
 	public URI baseUri() {
 		return URI.create("http://127.0.0.1:" + this.port);
+	}
+
+	/**
+	 * The base URL of the service's actuator endpoints.
+	 * @return {@code http://127.0.0.1:managementPort/actuator}
+	 */
+	public URI actuatorUri() {
+		return URI.create("http://127.0.0.1:" + this.managementPort + "/actuator");
+	}
+
+	/**
+	 * Starts the same service again, with the same ports and settings, after it stopped.
+	 * @return the ready service
+	 * @throws IOException if the process cannot be started
+	 */
+	public ServiceProcess restart() throws IOException {
+		Process process = new ProcessBuilder(this.command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()))
+			.start();
+		ServiceProcess service = new ServiceProcess(this.name, process, this.log, this.port, this.managementPort,
+				this.command);
+		Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+		service.awaitReady(Duration.ofSeconds(90));
+		return service;
 	}
 
 	/**

@@ -25,6 +25,8 @@ public final class TcpProxy implements AutoCloseable {
 
 	private volatile ServerSocket server;
 
+	private boolean cut;
+
 	public TcpProxy(int targetPort) throws IOException {
 		this.targetPort = targetPort;
 		this.server = listen(0);
@@ -45,6 +47,7 @@ public final class TcpProxy implements AutoCloseable {
 	 * @throws IOException if the listening socket cannot be closed
 	 */
 	public synchronized void cut() throws IOException {
+		this.cut = true;
 		this.server.close();
 		for (Socket socket : this.sockets) {
 			closeQuietly(socket);
@@ -57,6 +60,7 @@ public final class TcpProxy implements AutoCloseable {
 	 * @throws IOException if the port cannot be bound again
 	 */
 	public synchronized void restore() throws IOException {
+		this.cut = false;
 		this.server = listen(this.port);
 		accept(this.server);
 	}
@@ -79,8 +83,11 @@ public final class TcpProxy implements AutoCloseable {
 				try {
 					Socket client = listening.accept();
 					Socket target = new Socket(InetAddress.getLoopbackAddress(), this.targetPort);
-					this.sockets.add(client);
-					this.sockets.add(target);
+					if (!register(client, target)) {
+						closeQuietly(client);
+						closeQuietly(target);
+						continue;
+					}
 					pump(client, target);
 					pump(target, client);
 				}
@@ -89,6 +96,15 @@ public final class TcpProxy implements AutoCloseable {
 				}
 			}
 		});
+	}
+
+	private synchronized boolean register(Socket client, Socket target) {
+		if (this.cut) {
+			return false;
+		}
+		this.sockets.add(client);
+		this.sockets.add(target);
+		return true;
 	}
 
 	private void pump(Socket from, Socket to) {

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.UUID;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -17,6 +18,8 @@ public final class TestDatabase {
 	private static final String SERVER = System.getProperty("test.postgres.server", "127.0.0.1:5432");
 
 	private static final String USER = System.getProperty("test.postgres.user", "postgres");
+
+	private static final String PASSWORD = System.getProperty("test.postgres.password", "");
 
 	private static final TestDatabase shared = create();
 
@@ -65,6 +68,16 @@ public final class TestDatabase {
 	public void register(DynamicPropertyRegistry registry) {
 		registry.add("spring.r2dbc.url", this::r2dbcUrl);
 		registry.add("spring.r2dbc.username", () -> USER);
+		registry.add("spring.r2dbc.password", () -> PASSWORD);
+	}
+
+	/**
+	 * Points a service process at this database.
+	 * @return the command-line arguments
+	 */
+	public List<String> arguments() {
+		return List.of("--spring.r2dbc.url=" + r2dbcUrl(), "--spring.r2dbc.username=" + USER,
+				"--spring.r2dbc.password=" + PASSWORD);
 	}
 
 	/**
@@ -73,6 +86,14 @@ public final class TestDatabase {
 	 */
 	public String r2dbcUrl() {
 		return "r2dbc:postgresql://" + SERVER + "/" + this.name;
+	}
+
+	/**
+	 * The password of {@link #user()}.
+	 * @return the password, empty for none
+	 */
+	public String password() {
+		return PASSWORD;
 	}
 
 	/**
@@ -97,7 +118,7 @@ public final class TestDatabase {
 	 * @throws SQLException if PostgreSQL cannot be reached
 	 */
 	public Connection connect() throws SQLException {
-		return DriverManager.getConnection("jdbc:postgresql://" + SERVER + "/" + this.name, USER, "");
+		return DriverManager.getConnection("jdbc:postgresql://" + SERVER + "/" + this.name, USER, PASSWORD);
 	}
 
 	/**
@@ -117,8 +138,8 @@ public final class TestDatabase {
 	}
 
 	private void admin(String sql) {
-		try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + SERVER + "/postgres", USER, "");
-				Statement statement = connection.createStatement()) {
+		try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + SERVER + "/postgres", USER,
+				PASSWORD); Statement statement = connection.createStatement()) {
 			statement.execute(sql);
 		}
 		catch (SQLException ex) {

@@ -62,11 +62,16 @@ class InboundOrderDecoder {
 			if (ex.getCause() instanceof InvalidOrderException invalid) {
 				throw new UndecodableOrderException(invalid.getMessage(), ex);
 			}
-			throw new UndecodableOrderException(path(ex) + " is invalid: " + ex.getOriginalMessage(), ex);
+			throw new UndecodableOrderException(path(ex) + " has an invalid value or type", ex);
 		}
 		catch (JacksonException ex) {
-			throw new UndecodableOrderException("body is not valid JSON: " + ex.getOriginalMessage(), ex);
+			throw new UndecodableOrderException("body is not valid JSON" + location(ex), ex);
 		}
+	}
+
+	private static String location(JacksonException ex) {
+		return (ex.getLocation() != null && ex.getLocation().getLineNr() > 0)
+				? " (line " + ex.getLocation().getLineNr() + ", column " + ex.getLocation().getColumnNr() + ")" : "";
 	}
 
 	private static String path(DatabindException ex) {

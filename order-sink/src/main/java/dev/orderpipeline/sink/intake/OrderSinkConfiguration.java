@@ -7,12 +7,17 @@ import dev.orderpipeline.sink.store.OrderStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.MessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.cloud.stream.config.ListenerContainerCustomizer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -54,9 +59,38 @@ class OrderSinkConfiguration {
 		return Clock.systemUTC();
 	}
 
+	/**
+	 * Publishes dead letters over the publisher connection, so that a broker blocking
+	 * publishers (memory or disk alarm) never blocks the consumer's acknowledgements.
+	 * @param connectionFactory the broker connection
+	 * @param admin redeclares the dead-letter queue if it was deleted
+	 * @param properties the sink's settings
+	 * @return the publisher
+	 */
 	@Bean
-	DeadLetterPublisher deadLetterPublisher(RabbitTemplate rabbit, OrderSinkProperties properties) {
-		return new RabbitDeadLetterPublisher(rabbit, properties);
+	DeadLetterPublisher deadLetterPublisher(ConnectionFactory connectionFactory, AmqpAdmin admin,
+			OrderSinkProperties properties) {
+		RabbitTemplate rabbit = new RabbitTemplate(connectionFactory);
+		rabbit.setUsePublisherConnection(true);
+		rabbit.setMandatory(true);
+		return new RabbitDeadLetterPublisher(rabbit, admin, properties);
+	}
+
+	/**
+	 * Bounds the wait for a batch to fill, so an order is stored within
+	 * {@code batch-receive-timeout} plus the write even at a low rate, and lets a
+	 * stopping container finish the batch it is writing.
+	 * @param properties the sink's settings
+	 * @return the customizer
+	 */
+	@Bean
+	ListenerContainerCustomizer<MessageListenerContainer> orderSinkContainerCustomizer(OrderSinkProperties properties) {
+		return (container, destination, group) -> {
+			if (container instanceof SimpleMessageListenerContainer simple) {
+				simple.setBatchReceiveTimeout(properties.batchReceiveTimeout().toMillis());
+				simple.setShutdownTimeout(properties.writeTimeout().plusSeconds(5).toMillis());
+			}
+		};
 	}
 
 	@Bean

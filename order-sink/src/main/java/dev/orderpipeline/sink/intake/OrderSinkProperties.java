@@ -21,11 +21,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryMaxInterval longest pause between retries; retries go on for as long as the
  * failure lasts. Default 15 seconds.
  * @param retryMultiplier growth of the pause from one retry to the next. Default 2.
+ * @param batchReceiveTimeout longest wait for a batch to fill before the messages
+ * received so far are stored. Default 20 ms.
  */
 @ConfigurationProperties("orders.sink")
 public record OrderSinkProperties(@DefaultValue("create_order_queue.dlq") String deadLetterQueue,
 		@DefaultValue("create_order_queue.dlx") String deadLetterExchange, @DefaultValue("30s") Duration writeTimeout,
 		@DefaultValue("10s") Duration confirmTimeout, @DefaultValue("500ms") Duration retryInitialInterval,
-		@DefaultValue("15s") Duration retryMaxInterval, @DefaultValue("2") double retryMultiplier) {
+		@DefaultValue("15s") Duration retryMaxInterval, @DefaultValue("2") double retryMultiplier,
+		@DefaultValue("20ms") Duration batchReceiveTimeout) {
 
 }

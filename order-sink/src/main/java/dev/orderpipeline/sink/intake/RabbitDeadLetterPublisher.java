@@ -5,10 +5,12 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.support.SimpleAmqpHeaderMapper;
 import org.springframework.messaging.MessageHeaders;
@@ -23,12 +25,15 @@ class RabbitDeadLetterPublisher implements DeadLetterPublisher {
 
 	private final RabbitTemplate rabbit;
 
+	private final AmqpAdmin admin;
+
 	private final OrderSinkProperties properties;
 
 	private final SimpleAmqpHeaderMapper headerMapper = new SimpleAmqpHeaderMapper();
 
-	RabbitDeadLetterPublisher(RabbitTemplate rabbit, OrderSinkProperties properties) {
+	RabbitDeadLetterPublisher(RabbitTemplate rabbit, AmqpAdmin admin, OrderSinkProperties properties) {
 		this.rabbit = rabbit;
+		this.admin = admin;
 		this.properties = properties;
 	}
 

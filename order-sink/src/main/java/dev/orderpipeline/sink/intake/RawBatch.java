@@ -2,6 +2,7 @@ package dev.orderpipeline.sink.intake;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.messaging.Message;
 import org.springframework.messaging.support.MessageBuilder;
@@ -26,7 +27,10 @@ final class RawBatch {
 		Object payload = message.getPayload();
 		List<byte[]> bodies = new ArrayList<>();
 		if (payload instanceof byte[] body) {
-			bodies.add(body);
+			return MessageBuilder.withPayload(List.of(body))
+				.copyHeaders(message.getHeaders())
+				.setHeader(OrderBatchConsumer.BATCHED_HEADERS, List.of(Map.copyOf(message.getHeaders())))
+				.build();
 		}
 		else if (payload instanceof List<?> list) {
 			for (Object element : list) {

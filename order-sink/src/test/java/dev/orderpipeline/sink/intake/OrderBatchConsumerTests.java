@@ -42,7 +42,8 @@ import static org.mockito.Mockito.verify;
 class OrderBatchConsumerTests {
 
 	private static final OrderSinkProperties properties = new OrderSinkProperties("q.dlq", "q.dlx",
-			Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(10), 2);
+			Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(10), 2,
+			Duration.ofMillis(20));
 
 	private final OrderStore store = mock(OrderStore.class);
 
@@ -101,7 +102,7 @@ class OrderBatchConsumerTests {
 			default -> stored(call.getArgument(0));
 		});
 		OrderSinkProperties quickTimeout = new OrderSinkProperties("q.dlq", "q.dlx", Duration.ofMillis(50),
-				Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(10), 2);
+				Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(10), 2, Duration.ofMillis(20));
 		consumer(quickTimeout).accept(batch(order("a")));
 		assertThat(attempts).hasValue(3);
 		assertThat(this.deadLetters).isEmpty();

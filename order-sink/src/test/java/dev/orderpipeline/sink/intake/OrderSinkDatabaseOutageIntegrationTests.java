@@ -55,7 +55,8 @@ class OrderSinkDatabaseOutageIntegrationTests {
 	static void properties(DynamicPropertyRegistry registry) {
 		topology.register(registry);
 		registry.add("spring.r2dbc.url", () -> "r2dbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database.name());
-		registry.add("spring.r2dbc.username", () -> "postgres");
+		registry.add("spring.r2dbc.username", database::user);
+		registry.add("spring.r2dbc.password", database::password);
 	}
 
 	@Autowired

@@ -13,6 +13,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -76,9 +77,16 @@ class OrderController {
 	}
 
 	private Mono<byte[]> body(ServerHttpRequest request) {
-		MediaType contentType = request.getHeaders().getContentType();
+		MediaType contentType;
+		try {
+			contentType = request.getHeaders().getContentType();
+		}
+		catch (InvalidMediaTypeException ex) {
+			return Mono.error(new UnsupportedContentTypeException("Content-Type is not a valid media type"));
+		}
 		if (contentType != null && !isJson(contentType)) {
-			return Mono.error(new UnsupportedContentTypeException(contentType));
+			return Mono.error(new UnsupportedContentTypeException("Content-Type must be application/json, not "
+					+ contentType.getType() + "/" + contentType.getSubtype()));
 		}
 		int limit = Math.toIntExact(this.properties.maxBodySize().toBytes());
 		if (request.getHeaders().getContentLength() > limit) {

@@ -4,6 +4,10 @@ import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import com.rabbitmq.client.ShutdownSignalException;
 
 import dev.orderpipeline.contracts.OrderPlaced;
 import org.apache.commons.logging.Log;
@@ -12,10 +16,14 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
+import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionBlockedEvent;
+import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.amqp.rabbit.connection.ConnectionUnblockedEvent;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.support.AmqpHeaders;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.event.EventListener;
 import org.springframework.messaging.Message;
@@ -44,11 +52,13 @@ class OrderPublisher {
 
 	private final AtomicBoolean brokerBlocked = new AtomicBoolean();
 
-	OrderPublisher(StreamBridge streamBridge, JsonMapper json, OrderSourceProperties properties) {
+	OrderPublisher(StreamBridge streamBridge, JsonMapper json, OrderSourceProperties properties,
+			ObjectProvider<AbstractConnectionFactory> connectionFactories) {
 		this.streamBridge = streamBridge;
 		this.json = json;
 		this.properties = properties;
 		this.inFlight = new Semaphore(properties.maxInFlight());
+		connectionFactories.forEach((factory) -> factory.addConnectionListener(new BlockedStateReset()));
 	}
 
 	/**
@@ -67,20 +77,23 @@ class OrderPublisher {
 			return Mono.error(new PublishFailedException(orderId, PublishFailedException.Reason.BROKER_BLOCKED,
 					"The broker is blocking publishers", null));
 		}
+		byte[] payload = this.json.writeValueAsBytes(order);
 		if (!this.inFlight.tryAcquire()) {
 			return Mono.error(new PublishFailedException(orderId, PublishFailedException.Reason.OVERLOADED,
 					"Too many orders are waiting for the broker", null));
 		}
+		InFlight slot = new InFlight();
 		CorrelationData correlation = new CorrelationData(orderId.toString());
-		Message<byte[]> message = MessageBuilder.withPayload(this.json.writeValueAsBytes(order))
+		Message<byte[]> message = MessageBuilder.withPayload(payload)
 			.setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON_VALUE)
 			.setHeader(AmqpHeaders.MESSAGE_ID, orderId.toString())
 			.setHeader(AmqpHeaders.PUBLISH_CONFIRM_CORRELATION, correlation)
 			.build();
-		return Mono.fromCallable(() -> this.streamBridge.send(this.properties.binding(), message))
+		return Mono.fromCallable(() -> slot.send(() -> this.streamBridge.send(this.properties.binding(), message)))
 			.subscribeOn(Schedulers.boundedElastic())
 			.flatMap((sent) -> Boolean.TRUE.equals(sent) ? Mono.fromFuture(correlation.getFuture(), true)
 					: Mono.error(new IllegalStateException("The binding refused the message")))
+			.publishOn(Schedulers.parallel())
 			.timeout(this.properties.confirmTimeout())
 			.flatMap((confirm) -> {
 				if (!confirm.ack()) {
@@ -94,7 +107,7 @@ class OrderPublisher {
 				return Mono.<Void>empty();
 			})
 			.onErrorMap((ex) -> !(ex instanceof PublishFailedException), (ex) -> failure(orderId, ex))
-			.doFinally((signal) -> this.inFlight.release());
+			.doFinally((signal) -> slot.answered());
 	}
 
 	private static PublishFailedException failure(UUID orderId, Throwable ex) {
@@ -106,6 +119,63 @@ class OrderPublisher {
 		logger.warn("Could not publish order " + orderId + ": " + ex);
 		return new PublishFailedException(orderId, PublishFailedException.Reason.BROKER_UNAVAILABLE,
 				"The broker could not be reached", ex);
+	}
+
+	/**
+	 * A publish's hold on one of the {@link OrderSourceProperties#maxInFlight()} slots,
+	 * kept until both the send has returned (it can block while the broker blocks
+	 * publishers) and the client has its answer, so sends still stuck after a timeout
+	 * keep counting.
+	 */
+	private final class InFlight {
+
+		private final AtomicInteger pending = new AtomicInteger(2);
+
+		private final AtomicBoolean sendClaimed = new AtomicBoolean();
+
+		Boolean send(Supplier<Boolean> send) {
+			if (!this.sendClaimed.compareAndSet(false, true)) {
+				return false;
+			}
+			try {
+				return send.get();
+			}
+			finally {
+				release();
+			}
+		}
+
+		void answered() {
+			if (this.sendClaimed.compareAndSet(false, true)) {
+				release();
+			}
+			release();
+		}
+
+		private void release() {
+			if (this.pending.decrementAndGet() == 0) {
+				OrderPublisher.this.inFlight.release();
+			}
+		}
+
+	}
+
+	/**
+	 * Forgets a block when the connection it was on is gone: the broker sends "unblocked"
+	 * only on the connection it blocked.
+	 */
+	private final class BlockedStateReset implements ConnectionListener {
+
+		@Override
+		public void onCreate(Connection connection) {
+			OrderPublisher.this.brokerBlocked.set(false);
+		}
+
+		@Override
+		public void onShutDown(ShutdownSignalException signal) {
+			OrderPublisher.this.brokerBlocked.set(false);
+		}
+
 	}
 
 	@EventListener

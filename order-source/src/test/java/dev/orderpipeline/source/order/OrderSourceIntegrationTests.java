@@ -1,5 +1,9 @@
 package dev.orderpipeline.source.order;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.UUID;
 
 import dev.orderpipeline.contracts.OrderChannel;
@@ -13,6 +17,7 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -37,6 +42,9 @@ class OrderSourceIntegrationTests {
 
 	@Autowired
 	private WebTestClient client;
+
+	@LocalServerPort
+	private int port;
 
 	@Autowired
 	private RabbitTemplate rabbit;
@@ -103,6 +111,18 @@ class OrderSourceIntegrationTests {
 		assertThat(message).isNotNull();
 		assertThat(this.json.readValue(message.getBody(), OrderPlaced.class).channel())
 			.isEqualTo(OrderChannel.LEGACY_HTTP);
+	}
+
+	@Test
+	void answers415ProblemForAContentTypeThatIsNotAMediaType() throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/orders"))
+				.header("Content-Type", "json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"medicationId\": \"m\", \"sender_userId\": \"u\"}"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(415);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(response.body()).contains("\"field\":\"Content-Type\"");
 	}
 
 	@Test

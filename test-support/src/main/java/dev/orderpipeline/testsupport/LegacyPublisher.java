@@ -1,0 +1,44 @@
+package dev.orderpipeline.testsupport;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeoutException;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+
+/**
+ * Publishes the way the legacy Python publisher did: the queue declared durable without
+ * arguments, the default exchange, persistent, no content type; with a confirm, so the
+ * test knows the broker has the message.
+ */
+public final class LegacyPublisher {
+
+	private LegacyPublisher() {
+	}
+
+	/**
+	 * Publishes one message.
+	 * @param queue the queue
+	 * @param body the message body
+	 * @param messageId the AMQP message id, or {@code null} for none
+	 */
+	public static void publish(String queue, String body, String messageId) {
+		ConnectionFactory factory = new ConnectionFactory();
+		factory.setHost("127.0.0.1");
+		try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+			channel.queueDeclare(queue, true, false, false, null);
+			channel.confirmSelect();
+			channel.basicPublish("", queue,
+					new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(messageId).build(),
+					body.getBytes(StandardCharsets.UTF_8));
+			channel.waitForConfirmsOrDie(5000);
+		}
+		catch (IOException | TimeoutException | InterruptedException ex) {
+			throw new IllegalStateException("Could not publish to " + queue, ex);
+		}
+	}
+
+}
