@@ -1,0 +1,252 @@
+package dev.orderpipeline.pipeline.drills;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import dev.orderpipeline.testsupport.LegacyPublisher;
+import dev.orderpipeline.testsupport.RabbitTestTopology;
+import dev.orderpipeline.testsupport.ServiceProcess;
+import dev.orderpipeline.testsupport.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Fault drills: continuous load while a part of the pipeline fails, then every order
+ * answered 2xx is looked up in PostgreSQL. Run alone with
+ * {@code ./mvnw verify -pl pipeline-tests -am -Dgroups=drill}.
+ */
+@Tag("drill")
+class FaultDrillIntegrationTests {
+
+	private static final Path LOGS = Path.of("target", "pipeline-logs");
+
+	private static final TestDatabase database = TestDatabase.shared();
+
+	private final RabbitTestTopology topology = new RabbitTestTopology();
+
+	private final List<ServiceProcess> processes = new ArrayList<>();
+
+	@BeforeEach
+	void servicesUp() {
+		MachineServices.restore();
+	}
+
+	@AfterEach
+	void cleanUp() {
+		MachineServices.restore();
+		this.processes.forEach(ServiceProcess::kill);
+		CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1");
+		try {
+			this.topology.delete(new RabbitAdmin(connectionFactory));
+		}
+		finally {
+			connectionFactory.destroy();
+		}
+	}
+
+	@Test
+	void everyAcceptedOrderIsStoredOnceWhenTheSinkIsKilledThreeTimes() throws Exception {
+		AtomicReference<ServiceProcess> sink = new AtomicReference<>(startSink("order-sink-killed"));
+		ServiceProcess source = startSource();
+		OrderLoad load = OrderLoad.start(source::baseUri, 8);
+		try {
+			for (int kill = 0; kill < 3; kill++) {
+				await().atMost(Duration.ofSeconds(30)).until(() -> load.accepted().size() > 200);
+				TimeUnit.SECONDS.sleep(2);
+				sink.get().kill();
+				TimeUnit.SECONDS.sleep(1);
+				sink.set(track(sink.get().restart()));
+			}
+		}
+		finally {
+			load.close();
+		}
+		assertEveryAcceptedOrderStoredOnce(load);
+	}
+
+	@Test
+	void whileRabbitMqRestartsClientsGet503AndEveryConfirmedOrderIsStored() throws Exception {
+		startSink("order-sink");
+		ServiceProcess source = startSource();
+		OrderLoad load = OrderLoad.start(source::baseUri, 8);
+		long refusedBefore;
+		try {
+			await().atMost(Duration.ofSeconds(30)).until(() -> load.accepted().size() > 200);
+			refusedBefore = load.refused();
+			MachineServices.stopRabbitMq();
+			try {
+				await().atMost(Duration.ofSeconds(30)).until(() -> load.refused() > refusedBefore + 10);
+				int acceptedWhileDown = load.accepted().size();
+				TimeUnit.SECONDS.sleep(3);
+				assertThat(load.accepted()).as("orders accepted while the broker is down").hasSize(acceptedWhileDown);
+			}
+			finally {
+				MachineServices.startRabbitMq();
+			}
+			int acceptedAfterRestart = load.accepted().size();
+			await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted().size() > acceptedAfterRestart + 200);
+		}
+		finally {
+			load.close();
+		}
+		assertEveryAcceptedOrderStoredOnce(load);
+	}
+
+	@Test
+	void whilePostgresqlIsDownForThirtySecondsTheSinkIsNotReadyAndNothingIsLost() throws Exception {
+		ServiceProcess sink = startSink("order-sink");
+		ServiceProcess source = startSource();
+		OrderLoad load = OrderLoad.start(source::baseUri, 4);
+		try {
+			await().atMost(Duration.ofSeconds(30)).until(() -> load.accepted().size() > 200);
+			MachineServices.stopPostgresql();
+			try {
+				await().atMost(Duration.ofSeconds(20)).until(() -> !sink.isReady());
+				TimeUnit.SECONDS.sleep(30);
+				assertThat(sink.isReady()).isFalse();
+			}
+			finally {
+				MachineServices.startPostgresql();
+			}
+			await().atMost(Duration.ofSeconds(60)).until(sink::isReady);
+		}
+		finally {
+			load.close();
+		}
+		assertEveryAcceptedOrderStoredOnce(load);
+		assertThat(deadLetters()).isZero();
+	}
+
+	@Test
+	void twoSinksShareTheQueueWithoutDuplicates() throws Exception {
+		ServiceProcess first = startSink("order-sink-1");
+		ServiceProcess second = startSink("order-sink-2");
+		ServiceProcess source = startSource();
+		OrderLoad load = OrderLoad.start(source::baseUri, 8);
+		try {
+			await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted().size() > 3000);
+		}
+		finally {
+			load.close();
+		}
+		assertEveryAcceptedOrderStoredOnce(load);
+		assertThat(storedBy(first)).isPositive();
+		assertThat(storedBy(second)).isPositive();
+		assertThat(storedBy(first) + storedBy(second))
+			.isEqualTo(database.countOrders("sender_user_id = '" + load.sender() + "'"));
+	}
+
+	@Test
+	void aPoisonMessageMidStreamIsDeadLetteredWithItsCauseAndTheStreamKeepsFlowing() throws Exception {
+		startSink("order-sink");
+		ServiceProcess source = startSource();
+		OrderLoad load = OrderLoad.start(source::baseUri, 4);
+		try {
+			await().atMost(Duration.ofSeconds(30)).until(() -> load.accepted().size() > 200);
+			LegacyPublisher.publish(this.topology.queue(), "{\"medicationId\": \"m\", \"sender_userId\": [\"poison\"]}",
+					null);
+			int acceptedAtPoison = load.accepted().size();
+			await().atMost(Duration.ofSeconds(30)).until(() -> load.accepted().size() > acceptedAtPoison + 500);
+		}
+		finally {
+			load.close();
+		}
+		assertEveryAcceptedOrderStoredOnce(load);
+		CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1");
+		try {
+			Message poison = new RabbitTemplate(connectionFactory).receive(this.topology.deadLetterQueue(), 10_000);
+			assertThat(poison).isNotNull();
+			assertThat((String) poison.getMessageProperties().getHeader("x-exception-message"))
+				.contains("sender_userId");
+		}
+		finally {
+			connectionFactory.destroy();
+		}
+	}
+
+	private void assertEveryAcceptedOrderStoredOnce(OrderLoad load) {
+		Set<String> accepted = load.accepted();
+		assertThat(accepted).isNotEmpty();
+		await("every accepted order stored").atMost(Duration.ofSeconds(90))
+			.pollInterval(Duration.ofSeconds(1))
+			.until(() -> storedAmong(accepted) == accepted.size());
+		assertThat(database.countOrders("sender_user_id = '" + load.sender() + "'"))
+			.as("rows (an order answered 503 after a lost confirm may also be stored)")
+			.isGreaterThanOrEqualTo(accepted.size());
+	}
+
+	private static long storedAmong(Set<String> orderIds) throws Exception {
+		try (Connection connection = database.connect();
+				PreparedStatement query = connection
+					.prepareStatement("SELECT count(*) FROM orders WHERE order_id = ANY (?::uuid[])")) {
+			query.setArray(1, connection.createArrayOf("text", orderIds.toArray()));
+			ResultSet result = query.executeQuery();
+			result.next();
+			return result.getLong(1);
+		}
+	}
+
+	private long deadLetters() {
+		CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1");
+		try {
+			return new RabbitAdmin(connectionFactory).getQueueInfo(this.topology.deadLetterQueue()).getMessageCount();
+		}
+		finally {
+			connectionFactory.destroy();
+		}
+	}
+
+	private static double storedBy(ServiceProcess sink) throws IOException, InterruptedException {
+		HttpResponse<String> metrics = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(sink.actuatorUri() + "/prometheus")).build(),
+					HttpResponse.BodyHandlers.ofString());
+		return metrics.body()
+			.lines()
+			.filter((line) -> line.startsWith("orders_stored_total"))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
+	}
+
+	private ServiceProcess startSink(String name) throws IOException {
+		return track(ServiceProcess.start(name, Path.of(System.getProperty("pipeline.sink.jar")), LOGS,
+				Stream
+					.concat(Stream.of("--orders.queue=" + this.topology.queue(), "--orders.sink.retry-max-interval=2s"),
+							database.arguments().stream())
+					.toList()));
+	}
+
+	private ServiceProcess startSource() throws IOException {
+		return track(ServiceProcess.start("order-source", Path.of(System.getProperty("pipeline.source.jar")), LOGS,
+				List.of("--orders.queue=" + this.topology.queue(), "--orders.source.confirm-timeout=3s")));
+	}
+
+	private ServiceProcess track(ServiceProcess process) {
+		this.processes.add(process);
+		return process;
+	}
+
+}
