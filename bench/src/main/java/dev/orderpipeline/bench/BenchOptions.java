@@ -34,7 +34,7 @@ record BenchOptions(Duration warmup, Duration duration, int connections, int rat
 			  --backlogs=10000,100000,1000000   queued backlogs whose drain is timed (none: empty)
 			  --ceilings=true       measure RabbitMQ PerfTest and PostgreSQL insert ceilings
 			  --ceiling-duration=15s
-			  --heap=256m           -Xmx of each service
+			  --heap=160m           -Xmx of each service
 			  --output=bench/results
 			""";
 
@@ -54,7 +54,7 @@ record BenchOptions(Duration warmup, Duration duration, int connections, int rat
 				duration(values.remove("ceiling-duration"), "15s"),
 				Path.of(values.getOrDefault("source-jar", "order-source/target/order-source-" + version + ".jar")),
 				Path.of(values.getOrDefault("sink-jar", "order-sink/target/order-sink-" + version + ".jar")),
-				Path.of(values.getOrDefault("output", "bench/results")), values.getOrDefault("heap", "256m"));
+				Path.of(values.getOrDefault("output", "bench/results")), values.getOrDefault("heap", "160m"));
 		values.keySet()
 			.removeAll(List.of("connections", "rate", "ceilings", "source-jar", "sink-jar", "output", "heap"));
 		if (!values.isEmpty()) {

@@ -73,7 +73,7 @@ public final class ServiceProcess implements AutoCloseable {
 	 */
 	public static ServiceProcess start(String name, Path jar, Path logDirectory, List<String> arguments,
 			Map<String, String> environment) throws IOException {
-		return start(name, jar, logDirectory, arguments, environment, "256m");
+		return start(name, jar, logDirectory, arguments, environment, "160m");
 	}
 
 	/**
@@ -92,8 +92,9 @@ public final class ServiceProcess implements AutoCloseable {
 		int port = freePort();
 		int managementPort = freePort();
 		List<String> command = new ArrayList<>(
-				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap, "-jar",
-						jar.toString(), "--server.port=" + port, "--management.server.port=" + managementPort));
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
+						"-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=128m", "-Xss512k", "-XX:ReservedCodeCacheSize=64m",
+						"-jar", jar.toString(), "--server.port=" + port, "--management.server.port=" + managementPort));
 		command.addAll(arguments);
 		Files.createDirectories(logDirectory);
 		Path log = logDirectory.resolve(name + ".log");
