@@ -4,16 +4,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.UUID;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
+import dev.orderpipeline.testsupport.LegacyPublisher;
 import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.TcpProxy;
 import dev.orderpipeline.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.availability.ApplicationAvailability;
@@ -23,7 +20,6 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -44,9 +40,6 @@ class OrderSinkDatabaseOutageIntegrationTests {
 	private static final TcpProxy proxy = startProxy();
 
 	private static RabbitAdmin admin;
-
-	@Autowired
-	private CachingConnectionFactory connectionFactory;
 
 	@Autowired
 	private ApplicationAvailability availability;
@@ -93,14 +86,8 @@ class OrderSinkDatabaseOutageIntegrationTests {
 		assertThat(admin.getQueueInfo(topology.deadLetterQueue()).getMessageCount()).isZero();
 	}
 
-	private void publishLegacy(String body) throws Exception {
-		try (Connection connection = this.connectionFactory.getRabbitConnectionFactory().newConnection();
-				Channel channel = connection.createChannel()) {
-			channel.confirmSelect();
-			channel.basicPublish("", topology.queue(), new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
-					body.getBytes(UTF_8));
-			channel.waitForConfirmsOrDie(5000);
-		}
+	private static void publishLegacy(String body) {
+		LegacyPublisher.publish(topology.queue(), body, null);
 	}
 
 	private static TcpProxy startProxy() {

@@ -4,16 +4,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
+import dev.orderpipeline.testsupport.LegacyPublisher;
 import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,9 +39,6 @@ class OrderSinkIntegrationTests {
 	private static RabbitAdmin admin;
 
 	@Autowired
-	private CachingConnectionFactory connectionFactory;
-
-	@Autowired
 	private RabbitTemplate rabbit;
 
 	@Autowired
@@ -67,7 +61,7 @@ class OrderSinkIntegrationTests {
 	}
 
 	@Test
-	void storesAnOrderPublishedTheLegacyWay() throws Exception {
+	void storesAnOrderPublishedTheLegacyWay() {
 		String sender = sender();
 		publishLegacy(legacyBody(sender), null);
 		await().atMost(Duration.ofSeconds(20))
@@ -127,17 +121,8 @@ class OrderSinkIntegrationTests {
 		assertThat(this.rabbit.receive(topology.deadLetterQueue(), 500)).isNull();
 	}
 
-	private void publishLegacy(String body, String messageId) throws Exception {
-		try (Connection connection = this.connectionFactory.getRabbitConnectionFactory().newConnection();
-				Channel channel = connection.createChannel()) {
-			channel.queueDeclare(topology.queue(), true, false, false, null);
-			AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().deliveryMode(2)
-				.messageId(messageId)
-				.build();
-			channel.confirmSelect();
-			channel.basicPublish("", topology.queue(), properties, body.getBytes(UTF_8));
-			channel.waitForConfirmsOrDie(5000);
-		}
+	private static void publishLegacy(String body, String messageId) {
+		LegacyPublisher.publish(topology.queue(), body, messageId);
 	}
 
 	private static String legacyBody(String sender) {
