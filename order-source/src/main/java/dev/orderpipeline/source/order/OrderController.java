@@ -40,8 +40,11 @@ class OrderController {
 
 	private final Clock clock;
 
-	OrderController(OrderRequestReader reader, OrderPublisher publisher, OrderSourceProperties properties,
-			Clock clock) {
+	private final OrderMetrics metrics;
+
+	OrderController(OrderRequestReader reader, OrderPublisher publisher, OrderSourceProperties properties, Clock clock,
+			OrderMetrics metrics) {
+		this.metrics = metrics;
 		this.reader = reader;
 		this.publisher = publisher;
 		this.properties = properties;
@@ -72,6 +75,7 @@ class OrderController {
 			LegacyOrder order = this.reader.read(body, rejectUnknownFields);
 			UUID orderId = OrderIds.forRequest(idempotencyKey, order.senderUserId());
 			Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+			this.metrics.accepted(channel);
 			return order.toEvent(orderId, now, channel);
 		}).flatMap((order) -> this.publisher.publish(order).thenReturn(order));
 	}

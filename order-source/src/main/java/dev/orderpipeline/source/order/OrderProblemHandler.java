@@ -28,29 +28,36 @@ class OrderProblemHandler extends ResponseEntityExceptionHandler {
 
 	private final OrderSourceProperties properties;
 
-	OrderProblemHandler(OrderSourceProperties properties) {
+	private final OrderMetrics metrics;
+
+	OrderProblemHandler(OrderSourceProperties properties, OrderMetrics metrics) {
 		this.properties = properties;
+		this.metrics = metrics;
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> invalidOrder(InvalidOrderRequestException ex) {
+		this.metrics.rejected("INVALID");
 		return fieldProblem(HttpStatus.BAD_REQUEST, "invalid-order", "Invalid order", ex.getMessage(), ex.getErrors());
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> bodyTooLarge(BodyTooLargeException ex) {
+		this.metrics.rejected("BODY_TOO_LARGE");
 		return fieldProblem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Body too large", ex.getMessage(),
 				List.of(new FieldError("body", ex.getMessage().substring("body ".length()))));
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> unsupportedContentType(UnsupportedContentTypeException ex) {
+		this.metrics.rejected("UNSUPPORTED_CONTENT_TYPE");
 		return fieldProblem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-content-type", "Unsupported content type",
 				ex.getMessage(), List.of(new FieldError(HttpHeaders.CONTENT_TYPE, "must be application/json")));
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> publishFailed(PublishFailedException ex) {
+		this.metrics.rejected(ex.getReason().name());
 		ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "order-not-confirmed",
 				"Order not confirmed by the broker",
 				ex.getMessage() + ". Retry with the same Idempotency-Key: the order is stored at most once.");

@@ -1,5 +1,6 @@
 package dev.orderpipeline.source.order;
 
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
@@ -50,10 +51,13 @@ class OrderPublisher {
 
 	private final Semaphore inFlight;
 
+	private final OrderMetrics metrics;
+
 	private final AtomicBoolean brokerBlocked = new AtomicBoolean();
 
 	OrderPublisher(StreamBridge streamBridge, JsonMapper json, OrderSourceProperties properties,
-			ObjectProvider<AbstractConnectionFactory> connectionFactories) {
+			ObjectProvider<AbstractConnectionFactory> connectionFactories, OrderMetrics metrics) {
+		this.metrics = metrics;
 		this.streamBridge = streamBridge;
 		this.json = json;
 		this.properties = properties;
@@ -83,6 +87,7 @@ class OrderPublisher {
 					"Too many orders are waiting for the broker", null));
 		}
 		InFlight slot = new InFlight();
+		long start = System.nanoTime();
 		CorrelationData correlation = new CorrelationData(orderId.toString());
 		Message<byte[]> message = MessageBuilder.withPayload(payload)
 			.setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON_VALUE)
@@ -104,6 +109,7 @@ class OrderPublisher {
 					return Mono.error(new PublishFailedException(orderId, PublishFailedException.Reason.UNROUTABLE,
 							"The broker has no queue for the order", null));
 				}
+				this.metrics.confirmed(Duration.ofNanos(System.nanoTime() - start));
 				return Mono.<Void>empty();
 			})
 			.onErrorMap((ex) -> !(ex instanceof PublishFailedException), (ex) -> failure(orderId, ex))

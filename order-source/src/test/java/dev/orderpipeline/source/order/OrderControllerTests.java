@@ -14,6 +14,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.mockito.ArgumentCaptor;
 import reactor.core.publisher.Mono;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
 import org.springframework.context.annotation.Import;
@@ -32,7 +35,7 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 @WebFluxTest(OrderController.class)
-@Import({ OrderRequestReader.class, OrderSourceConfiguration.class })
+@Import({ OrderRequestReader.class, OrderSourceConfiguration.class, OrderMetrics.class, SimpleMeterRegistry.class })
 class OrderControllerTests {
 
 	@Autowired
@@ -41,8 +44,12 @@ class OrderControllerTests {
 	@MockitoBean
 	private OrderPublisher publisher;
 
+	@Autowired
+	private MeterRegistry meters;
+
 	@BeforeEach
 	void brokerConfirms() {
+		this.meters.clear();
 		given(this.publisher.publish(any())).willReturn(Mono.empty());
 	}
 
@@ -66,6 +73,7 @@ class OrderControllerTests {
 		assertThat(order.status()).containsExactly(OrderStatus.PENDING);
 		assertThat(order.channel()).isEqualTo(OrderChannel.API);
 		assertThat(order.createdAt()).isNotNull();
+		assertThat(this.meters.counter("orders.accepted", "channel", "API").count()).isOne();
 	}
 
 	@Test
@@ -187,6 +195,8 @@ class OrderControllerTests {
 			.jsonPath("$.errors[*].field")
 			.value((fields) -> assertThat(fields).asInstanceOf(InstanceOfAssertFactories.LIST).contains(field));
 		verify(this.publisher, never()).publish(any());
+		assertThat(this.meters.counter("orders.rejected", "reason", "INVALID").count()).isOne();
+		assertThat(this.meters.find("orders.accepted").counters()).isEmpty();
 	}
 
 	@Test
@@ -303,6 +313,7 @@ class OrderControllerTests {
 			.isEqualTo(orderId.toString())
 			.jsonPath("$.reason")
 			.isEqualTo("CONFIRM_TIMEOUT");
+		assertThat(this.meters.counter("orders.rejected", "reason", "CONFIRM_TIMEOUT").count()).isOne();
 	}
 
 	@Test

@@ -9,6 +9,7 @@ import dev.orderpipeline.contracts.GoldenSamples;
 import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
 import dev.orderpipeline.contracts.OrderStatus;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,6 +59,9 @@ class OrderPublisherTests {
 	@Autowired
 	private ApplicationEventPublisher events;
 
+	@Autowired
+	private MeterRegistry meters;
+
 	@AfterEach
 	void drain() {
 		this.events.publishEvent(new ConnectionUnblockedEvent(mock(Connection.class)));
@@ -85,6 +89,17 @@ class OrderPublisherTests {
 			assertThat(this.json.readValue(message.getPayload(), OrderPlaced.class)).isEqualTo(order);
 			complete(message, true);
 		}).verifyComplete();
+	}
+
+	@Test
+	void countsConfirmedOrdersAndTimesTheConfirm() {
+		double before = this.meters.counter("orders.confirmed").count();
+		OrderPlaced order = order();
+		StepVerifier.create(this.publisher.publish(order))
+			.then(() -> complete(receive(order.orderId()), true))
+			.verifyComplete();
+		assertThat(this.meters.counter("orders.confirmed").count()).isEqualTo(before + 1);
+		assertThat(this.meters.timer("orders.confirm").count()).isPositive();
 	}
 
 	@Test

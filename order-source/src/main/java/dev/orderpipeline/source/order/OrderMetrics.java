@@ -1,0 +1,56 @@
+package dev.orderpipeline.source.order;
+
+import java.time.Duration;
+
+import dev.orderpipeline.contracts.OrderChannel;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The intake's meters: orders accepted for publishing (by channel), confirmed by the
+ * broker, rejected (by reason: the 4xx and 503 causes), and the time from send to
+ * confirm.
+ */
+@Component
+class OrderMetrics {
+
+	private final MeterRegistry registry;
+
+	private final Timer confirmLatency;
+
+	OrderMetrics(MeterRegistry registry) {
+		this.registry = registry;
+		this.confirmLatency = Timer.builder("orders.confirm")
+			.description("Time from publishing an order to the broker's confirm")
+			.publishPercentileHistogram()
+			.register(registry);
+	}
+
+	void accepted(OrderChannel channel) {
+		Counter.builder("orders.accepted")
+			.description("Valid orders handed to the broker")
+			.tag("channel", channel.name())
+			.register(this.registry)
+			.increment();
+	}
+
+	void confirmed(Duration latency) {
+		Counter.builder("orders.confirmed")
+			.description("Orders the broker confirmed (answered 2xx)")
+			.register(this.registry)
+			.increment();
+		this.confirmLatency.record(latency);
+	}
+
+	void rejected(String reason) {
+		Counter.builder("orders.rejected")
+			.description("Orders not accepted, by reason")
+			.tag("reason", reason)
+			.register(this.registry)
+			.increment();
+	}
+
+}
