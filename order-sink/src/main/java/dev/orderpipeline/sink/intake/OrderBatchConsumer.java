@@ -108,6 +108,7 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 		List<OrderPlaced> events = orders.stream().map(Inbound::order).toList();
 		try {
 			this.metrics.stored(retrying("storing a batch", () -> this.metrics.timeWrite(() -> write(events))));
+			this.metrics.committed(events);
 		}
 		catch (PermanentFailureException ex) {
 			logger.warn("A batch of " + orders.size() + " was refused (" + ex.getMessage()
@@ -115,6 +116,7 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 			for (Inbound order : orders) {
 				try {
 					this.metrics.stored(retrying("storing an order", () -> write(List.of(order.order()))));
+					this.metrics.committed(List.of(order.order()));
 				}
 				catch (PermanentFailureException refused) {
 					rejected.add(new Rejected(order.body(), order.headers(),

@@ -1,9 +1,11 @@
 package dev.orderpipeline.sink.intake;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Consumer;
 
 import dev.orderpipeline.sink.store.OrderStore;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -12,10 +14,12 @@ import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueInformation;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.MessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.stream.config.ListenerContainerCustomizer;
 import org.springframework.context.ApplicationEventPublisher;
@@ -91,6 +95,46 @@ class OrderSinkConfiguration {
 				simple.setShutdownTimeout(properties.writeTimeout().plusSeconds(5).toMillis());
 			}
 		};
+	}
+
+	/**
+	 * The depth of the order queue and of the dead-letter queue, read from the broker
+	 * when the meters are scraped.
+	 * @param admin the broker
+	 * @param properties the sink's settings
+	 * @param queue the order queue
+	 * @param registry the meter registry
+	 * @return the queue names measured
+	 */
+	@Bean
+	QueueDepthMeters queueDepthMeters(AmqpAdmin admin, OrderSinkProperties properties,
+			@Value("${orders.queue}") String queue, MeterRegistry registry) {
+		QueueDepthMeters meters = new QueueDepthMeters(List.of(queue, properties.deadLetterQueue()));
+		for (String name : meters.queues()) {
+			Gauge.builder("orders.queue.depth", admin, (broker) -> depth(broker, name))
+				.description("Messages ready on the queue")
+				.tag("queue", name)
+				.register(registry);
+		}
+		return meters;
+	}
+
+	private static double depth(AmqpAdmin admin, String queue) {
+		try {
+			QueueInformation information = admin.getQueueInfo(queue);
+			return (information != null) ? information.getMessageCount() : Double.NaN;
+		}
+		catch (RuntimeException ex) {
+			return Double.NaN;
+		}
+	}
+
+	/**
+	 * The queues whose depth is measured.
+	 *
+	 * @param queues their names
+	 */
+	record QueueDepthMeters(List<String> queues) {
 	}
 
 	@Bean

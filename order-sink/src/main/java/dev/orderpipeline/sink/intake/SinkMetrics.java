@@ -1,6 +1,11 @@
 package dev.orderpipeline.sink.intake;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
+
+import dev.orderpipeline.contracts.OrderPlaced;
 
 import dev.orderpipeline.sink.store.OrderStore.StoreResult;
 import io.micrometer.core.instrument.Counter;
@@ -26,6 +31,8 @@ class SinkMetrics {
 
 	private final Timer writeTime;
 
+	private final Timer acceptToStored;
+
 	SinkMetrics(MeterRegistry registry) {
 		this.registry = registry;
 		this.stored = Counter.builder("orders.stored").description("Orders newly stored").register(registry);
@@ -39,12 +46,26 @@ class SinkMetrics {
 			.description("Messages per received batch")
 			.register(registry);
 		this.writeTime = Timer.builder("orders.batch.write").description("Time to store one batch").register(registry);
+		this.acceptToStored = Timer.builder("orders.accept.to.stored")
+			.description("Time from an order's acceptance (its createdAt) to its commit")
+			.publishPercentileHistogram()
+			.register(registry);
 	}
 
 	void stored(StoreResult result) {
 		this.stored.increment(result.stored());
 		this.deduplicated.increment(result.duplicates());
 		this.conflicts.increment(result.conflicts());
+	}
+
+	void committed(List<OrderPlaced> orders) {
+		Instant now = Instant.now();
+		for (OrderPlaced order : orders) {
+			Duration latency = Duration.between(order.createdAt(), now);
+			if (!latency.isNegative()) {
+				this.acceptToStored.record(latency);
+			}
+		}
 	}
 
 	void deadLettered(String kind) {

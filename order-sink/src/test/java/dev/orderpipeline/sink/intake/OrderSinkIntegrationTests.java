@@ -7,6 +7,7 @@ import java.util.UUID;
 import dev.orderpipeline.testsupport.LegacyPublisher;
 import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.TestDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,9 @@ class OrderSinkIntegrationTests {
 	private RabbitTemplate rabbit;
 
 	@Autowired
+	private MeterRegistry meters;
+
+	@Autowired
 	private BindingsLifecycleController bindings;
 
 	@DynamicPropertySource
@@ -66,6 +70,18 @@ class OrderSinkIntegrationTests {
 		publishLegacy(legacyBody(sender), null);
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> database.countOrders("sender_user_id = '" + sender + "' AND channel = 'LEGACY_QUEUE'") == 1);
+	}
+
+	@Test
+	void measuresTheQueueDepthsAndTheTimeFromAcceptanceToCommit() {
+		String sender = sender();
+		publishLegacy(legacyBody(sender), null);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> database.countOrders("sender_user_id = '" + sender + "'") == 1);
+		assertThat(this.meters.timer("orders.accept.to.stored").count()).isPositive();
+		assertThat(this.meters.get("orders.queue.depth").tag("queue", topology.queue()).gauge().value()).isZero();
+		assertThat(this.meters.get("orders.queue.depth").tag("queue", topology.deadLetterQueue()).gauge().value())
+			.isEqualTo(admin.getQueueInfo(topology.deadLetterQueue()).getMessageCount());
 	}
 
 	@Test
