@@ -88,8 +88,7 @@ public final class Benchmark {
 			setQueuePolicy(queue);
 			List<String> common = List.of("--orders.queue=" + queue);
 			List<String> sinkArguments = new ArrayList<>(common);
-			sinkArguments.addAll(
-					List.of("--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + database.user()));
+			sinkArguments.addAll(database.arguments());
 			ServiceProcess sink = ServiceProcess.start("order-sink", this.options.sinkJar(), logs, sinkArguments,
 					Map.of(), this.options.heap());
 			try (ServiceProcess source = ServiceProcess.start("order-source", this.options.sourceJar(), logs,

@@ -38,8 +38,12 @@ public final class ServiceProcess implements AutoCloseable {
 
 	private final List<String> command;
 
-	private ServiceProcess(String name, Process process, Path log, int port, int managementPort, List<String> command) {
+	private final Map<String, String> environment;
+
+	private ServiceProcess(String name, Process process, Path log, int port, int managementPort, List<String> command,
+			Map<String, String> environment) {
 		this.command = command;
+		this.environment = Map.copyOf(environment);
 		this.name = name;
 		this.process = process;
 		this.log = log;
@@ -104,7 +108,7 @@ public final class ServiceProcess implements AutoCloseable {
 		Process process = builder.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
 			.start();
-		ServiceProcess service = new ServiceProcess(name, process, log, port, managementPort, command);
+		ServiceProcess service = new ServiceProcess(name, process, log, port, managementPort, command, environment);
 		Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
 		service.awaitReady(Duration.ofSeconds(90));
 		return service;
@@ -132,11 +136,13 @@ public final class ServiceProcess implements AutoCloseable {
 	 * @throws IOException if the process cannot be started
 	 */
 	public ServiceProcess restart() throws IOException {
-		Process process = new ProcessBuilder(this.command).redirectErrorStream(true)
+		ProcessBuilder builder = new ProcessBuilder(this.command);
+		builder.environment().putAll(this.environment);
+		Process process = builder.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()))
 			.start();
 		ServiceProcess service = new ServiceProcess(this.name, process, this.log, this.port, this.managementPort,
-				this.command);
+				this.command, this.environment);
 		Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
 		service.awaitReady(Duration.ofSeconds(90));
 		return service;

@@ -60,11 +60,16 @@ class RabbitDeadLetterPublisher implements DeadLetterPublisher {
 		catch (Exception ex) {
 			throw new DeadLetterFailedException("No confirm for the dead-lettered message", ex);
 		}
-		if (!confirm.ack() || correlation.getReturned() != null) {
-			throw new DeadLetterFailedException(
-					"The broker did not take the dead-lettered message: "
-							+ ((confirm.ack()) ? "no queue " + this.properties.deadLetterQueue() : confirm.reason()),
+		if (!confirm.ack()) {
+			throw new DeadLetterFailedException("The broker refused the dead-lettered message: " + confirm.reason(),
 					null);
+		}
+		if (correlation.getReturned() != null) {
+			if (this.admin instanceof RabbitAdmin rabbitAdmin) {
+				rabbitAdmin.initialize();
+			}
+			throw new DeadLetterFailedException("No queue " + this.properties.deadLetterQueue()
+					+ " for the dead-lettered message; declared it again before the retry", null);
 		}
 	}
 

@@ -57,14 +57,18 @@ class FaultDrillIntegrationTests {
 
 	@AfterEach
 	void cleanUp() {
-		MachineServices.restore();
 		this.processes.forEach(ServiceProcess::kill);
-		CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1");
 		try {
-			this.topology.delete(new RabbitAdmin(connectionFactory));
+			MachineServices.restore();
 		}
 		finally {
-			connectionFactory.destroy();
+			CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1");
+			try {
+				this.topology.delete(new RabbitAdmin(connectionFactory));
+			}
+			finally {
+				connectionFactory.destroy();
+			}
 		}
 	}
 
@@ -156,8 +160,9 @@ class FaultDrillIntegrationTests {
 		assertEveryAcceptedOrderStoredOnce(load);
 		assertThat(storedBy(first)).isPositive();
 		assertThat(storedBy(second)).isPositive();
-		assertThat(storedBy(first) + storedBy(second))
-			.isEqualTo(database.countOrders("sender_user_id = '" + load.sender() + "'"));
+		await("the sinks' stored counts add up to the rows").atMost(Duration.ofSeconds(30))
+			.until(() -> storedBy(first) + storedBy(second) == database
+				.countOrders("sender_user_id = '" + load.sender() + "'"));
 	}
 
 	@Test

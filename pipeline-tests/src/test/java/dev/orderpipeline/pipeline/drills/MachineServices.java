@@ -63,7 +63,9 @@ final class MachineServices {
 
 	private static void run(String... command) {
 		try {
-			Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+			ProcessBuilder builder = new ProcessBuilder(List.of(command)).redirectErrorStream(true);
+			builder.environment().merge("PATH", "/usr/sbin:/sbin", (path, system) -> path + ":" + system);
+			Process process = builder.start();
 			String output = new String(process.getInputStream().readAllBytes());
 			if (process.waitFor() != 0) {
 				throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
