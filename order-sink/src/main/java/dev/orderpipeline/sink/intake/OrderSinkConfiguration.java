@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import dev.orderpipeline.sink.store.OrderStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.amqp.core.AmqpAdmin;
@@ -103,20 +104,19 @@ class OrderSinkConfiguration {
 	 * @param admin the broker
 	 * @param properties the sink's settings
 	 * @param queue the order queue
-	 * @param registry the meter registry
-	 * @return the queue names measured
+	 * @return the binder of the gauges
 	 */
 	@Bean
-	QueueDepthMeters queueDepthMeters(AmqpAdmin admin, OrderSinkProperties properties,
-			@Value("${orders.queue}") String queue, MeterRegistry registry) {
-		QueueDepthMeters meters = new QueueDepthMeters(List.of(queue, properties.deadLetterQueue()));
-		for (String name : meters.queues()) {
-			Gauge.builder("orders.queue.depth", admin, (broker) -> depth(broker, name))
-				.description("Messages ready on the queue")
-				.tag("queue", name)
-				.register(registry);
-		}
-		return meters;
+	MeterBinder queueDepthMeters(AmqpAdmin admin, OrderSinkProperties properties,
+			@Value("${orders.queue}") String queue) {
+		return (registry) -> {
+			for (String name : List.of(queue, properties.deadLetterQueue())) {
+				Gauge.builder("orders.queue.depth", admin, (broker) -> depth(broker, name))
+					.description("Messages ready on the queue")
+					.tag("queue", name)
+					.register(registry);
+			}
+		};
 	}
 
 	private static double depth(AmqpAdmin admin, String queue) {
@@ -127,14 +127,6 @@ class OrderSinkConfiguration {
 		catch (RuntimeException ex) {
 			return Double.NaN;
 		}
-	}
-
-	/**
-	 * The queues whose depth is measured.
-	 *
-	 * @param queues their names
-	 */
-	record QueueDepthMeters(List<String> queues) {
 	}
 
 	@Bean

@@ -19,7 +19,8 @@ final class StoreFailures {
 	 * @return {@code true} for data and integrity errors
 	 */
 	static boolean isPermanent(Throwable failure) {
-		String sqlState = sqlState(failure);
+		R2dbcException database = databaseCause(failure);
+		String sqlState = (database != null) ? database.getSqlState() : null;
 		return sqlState != null && (sqlState.startsWith("22") || sqlState.startsWith("23"));
 	}
 
@@ -29,18 +30,17 @@ final class StoreFailures {
 	 * @return the SQLState and the database's message, or the failure's type
 	 */
 	static String describe(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof R2dbcException r2dbc && r2dbc.getSqlState() != null) {
-				return "SQLState " + r2dbc.getSqlState() + ": " + r2dbc.getMessage();
-			}
+		R2dbcException database = databaseCause(failure);
+		if (database != null && database.getSqlState() != null) {
+			return "SQLState " + database.getSqlState() + ": " + database.getMessage();
 		}
 		return failure.getClass().getName() + ": " + failure.getMessage();
 	}
 
-	private static String sqlState(Throwable failure) {
+	private static R2dbcException databaseCause(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof R2dbcException r2dbc) {
-				return r2dbc.getSqlState();
+				return r2dbc;
 			}
 		}
 		return null;
