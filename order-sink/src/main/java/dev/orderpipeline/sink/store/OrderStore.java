@@ -1,5 +1,6 @@
 package dev.orderpipeline.sink.store;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,17 +51,17 @@ public class OrderStore {
 	 * @return what was stored once the statement committed
 	 */
 	public Mono<StoreResult> store(List<OrderPlaced> orders) {
-		DatabaseClient.GenericExecuteSpec insert = this.database.sql(insertStatement(orders.size()));
-		for (int row = 0; row < orders.size(); row++) {
-			OrderPlaced order = orders.get(row);
-			int first = row * PARAMETERS_PER_ROW;
-			insert = insert.bind(first, order.orderId())
-				.bind(first + 1, order.medicationId())
-				.bind(first + 2, order.senderUserId())
-				.bind(first + 3, order.status().stream().map(OrderStatus::name).toArray(String[]::new))
-				.bind(first + 4, order.channel().name())
-				.bind(first + 5, order.createdAt());
+		// Every value bound at once: each single bind copies the bindings made so far.
+		List<Object> values = new ArrayList<>(orders.size() * PARAMETERS_PER_ROW);
+		for (OrderPlaced order : orders) {
+			values.add(order.orderId());
+			values.add(order.medicationId());
+			values.add(order.senderUserId());
+			values.add(order.status().stream().map(OrderStatus::name).toArray(String[]::new));
+			values.add(order.channel().name());
+			values.add(order.createdAt());
 		}
+		DatabaseClient.GenericExecuteSpec insert = this.database.sql(insertStatement(orders.size())).bindValues(values);
 		return insert.map((row) -> row.get(0, UUID.class))
 			.all()
 			.collect(Collectors.toSet())

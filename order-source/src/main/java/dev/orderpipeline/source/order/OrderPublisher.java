@@ -14,6 +14,7 @@ import dev.orderpipeline.contracts.OrderPlaced;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,6 +25,7 @@ import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.amqp.rabbit.connection.ConnectionUnblockedEvent;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.support.AmqpHeaders;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.event.EventListener;
@@ -39,7 +41,7 @@ import org.springframework.util.MimeTypeUtils;
  * not hold a thread.
  */
 @Component
-class OrderPublisher {
+class OrderPublisher implements DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(OrderPublisher.class);
 
@@ -55,6 +57,8 @@ class OrderPublisher {
 
 	private final AtomicBoolean brokerBlocked = new AtomicBoolean();
 
+	private final Scheduler sender;
+
 	OrderPublisher(StreamBridge streamBridge, JsonMapper json, OrderSourceProperties properties,
 			ObjectProvider<AbstractConnectionFactory> connectionFactories, OrderMetrics metrics) {
 		this.metrics = metrics;
@@ -62,6 +66,8 @@ class OrderPublisher {
 		this.json = json;
 		this.properties = properties;
 		this.inFlight = new Semaphore(properties.maxInFlight());
+		this.sender = Schedulers.newBoundedElastic(properties.publishThreads(), properties.maxInFlight(),
+				"order-publish");
 		connectionFactories.forEach((factory) -> factory.addConnectionListener(new BlockedStateReset()));
 	}
 
@@ -95,7 +101,7 @@ class OrderPublisher {
 			.setHeader(AmqpHeaders.PUBLISH_CONFIRM_CORRELATION, correlation)
 			.build();
 		return Mono.fromCallable(() -> slot.send(() -> this.streamBridge.send(this.properties.binding(), message)))
-			.subscribeOn(Schedulers.boundedElastic())
+			.subscribeOn(this.sender)
 			.flatMap((sent) -> Boolean.TRUE.equals(sent) ? Mono.fromFuture(correlation.getFuture(), true)
 					: Mono.error(new IllegalStateException("The binding refused the message")))
 			.publishOn(Schedulers.parallel())
@@ -114,6 +120,11 @@ class OrderPublisher {
 			})
 			.onErrorMap((ex) -> !(ex instanceof PublishFailedException), (ex) -> failure(orderId, ex))
 			.doFinally((signal) -> slot.answered());
+	}
+
+	@Override
+	public void destroy() {
+		this.sender.dispose();
 	}
 
 	private static PublishFailedException failure(UUID orderId, Throwable ex) {

@@ -20,11 +20,14 @@ import org.springframework.util.unit.DataSize;
  * answered 503 at once. Default 512.
  * @param maxBodySize largest accepted request body. Default 16KB.
  * @param retryAfter the {@code Retry-After} given with a 503. Default 5 seconds.
+ * @param publishThreads threads that hand orders to the broker, each on a channel of its
+ * own. A few channels carry confirms for many orders at once; more threads only add
+ * channels the broker has to serve. Default 2.
  */
 @ConfigurationProperties("orders.source")
 public record OrderSourceProperties(@DefaultValue("orders-out-0") String binding,
 		@DefaultValue("http://localhost:8001") URI readApiBaseUrl, @DefaultValue("5s") Duration confirmTimeout,
 		@DefaultValue("512") int maxInFlight, @DefaultValue("16KB") DataSize maxBodySize,
-		@DefaultValue("5s") Duration retryAfter) {
+		@DefaultValue("5s") Duration retryAfter, @DefaultValue("2") int publishThreads) {
 
 }
