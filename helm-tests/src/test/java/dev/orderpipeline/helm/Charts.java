@@ -1,0 +1,158 @@
+package dev.orderpipeline.helm;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.TemplateCommand;
+
+/**
+ * The charts in {@code helm/} and the example values beside them, rendered with helm-java
+ * (Helm's own template engine and schema validation, no cluster and no helm binary).
+ */
+final class Charts {
+
+	static final Path ROOT = findRoot();
+
+	static final Path UMBRELLA = ROOT.resolve("helm/order-pipeline");
+
+	static final Path SOURCE = UMBRELLA.resolve("charts/order-source");
+
+	static final Path SINK = UMBRELLA.resolve("charts/order-sink");
+
+	static final Path EXAMPLES = ROOT.resolve("helm/examples");
+
+	static final String RELEASE = "orders";
+
+	static final String NAMESPACE = "orders";
+
+	/** The Kubernetes version rendered for (helm-java defaults to 1.20). */
+	static final String KUBE_VERSION = "1.33.0";
+
+	/**
+	 * The annotation that marks a hook in the copies made by {@link #withHooksRendered}.
+	 */
+	static final String RENDERED_HOOK_ANNOTATION = "rendered-by-test/hook";
+
+	private static Path hooksRenderedRoot;
+
+	private Charts() {
+	}
+
+	/**
+	 * A copy of a chart whose hooks (helm test pods, hook Jobs) render as plain
+	 * manifests: helm-java's template leaves hooks out, so the copy renames the
+	 * {@code helm.sh/hook} annotation to {@link #RENDERED_HOOK_ANNOTATION} and changes
+	 * nothing else.
+	 * @param chart a chart under {@code helm/order-pipeline}
+	 * @return the copy of the same chart
+	 */
+	static synchronized Path withHooksRendered(Path chart) {
+		if (hooksRenderedRoot == null) {
+			Path copy = ROOT.resolve("helm-tests/target/charts-with-hooks-rendered");
+			copyWithHooksRendered(UMBRELLA, copy);
+			hooksRenderedRoot = copy;
+		}
+		return hooksRenderedRoot.resolve(UMBRELLA.relativize(chart));
+	}
+
+	private static void copyWithHooksRendered(Path from, Path to) {
+		try {
+			if (Files.exists(to)) {
+				try (Stream<Path> old = Files.walk(to)) {
+					old.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+				}
+			}
+			try (Stream<Path> files = Files.walk(from)) {
+				for (Path file : files.toList()) {
+					Path target = to.resolve(from.relativize(file).toString());
+					if (Files.isDirectory(file)) {
+						Files.createDirectories(target);
+					}
+					else if (file.toString().contains("/templates/")) {
+						Files.writeString(target, Files.readString(file)
+							.replace("\"helm.sh/hook\":", "\"" + RENDERED_HOOK_ANNOTATION + "\":"));
+					}
+					else {
+						Files.copy(file, target);
+					}
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Renders a chart as {@code helm template} does.
+	 * @param chart the chart directory
+	 * @param set values as {@code --set} takes them
+	 * @param valuesFiles values files, in order
+	 * @return the rendered manifests, unmarshalled strictly
+	 */
+	static Manifests render(Path chart, Map<String, ?> set, Path... valuesFiles) {
+		return Manifests.parse(template(chart, set, valuesFiles));
+	}
+
+	static Manifests render(Path chart, Path... valuesFiles) {
+		return render(chart, Map.of(), valuesFiles);
+	}
+
+	/**
+	 * Renders a chart to the YAML {@code helm template} prints.
+	 * @param chart the chart directory
+	 * @param set values as {@code --set} takes them
+	 * @param valuesFiles values files, in order
+	 * @return the manifests as one YAML stream
+	 */
+	static String template(Path chart, Map<String, ?> set, Path... valuesFiles) {
+		TemplateCommand template = new Helm(chart).template()
+			.withName(RELEASE)
+			.withNamespace(NAMESPACE)
+			.withKubeVersion(KUBE_VERSION);
+		for (Path valuesFile : valuesFiles) {
+			template = template.withValuesFile(valuesFile);
+		}
+		for (Map.Entry<String, ?> value : set.entrySet()) {
+			template = template.set(value.getKey(), value.getValue());
+		}
+		return template.call();
+	}
+
+	/**
+	 * Values as {@code --set} takes them, in the given order.
+	 * @param keysAndValues key, value, key, value...
+	 * @return the values
+	 */
+	static Map<String, Object> values(Object... keysAndValues) {
+		Map<String, Object> values = new LinkedHashMap<>();
+		for (int i = 0; i < keysAndValues.length; i += 2) {
+			values.put((String) keysAndValues[i], keysAndValues[i + 1]);
+		}
+		return values;
+	}
+
+	static List<Path> allCharts() {
+		return List.of(UMBRELLA, SOURCE, SINK);
+	}
+
+	private static Path findRoot() {
+		Path directory = Path.of("").toAbsolutePath();
+		while (directory != null && !Files.isDirectory(directory.resolve("helm/order-pipeline"))) {
+			directory = directory.getParent();
+		}
+		if (directory == null) {
+			throw new IllegalStateException("No helm/order-pipeline above " + Path.of("").toAbsolutePath());
+		}
+		return directory;
+	}
+
+}

@@ -1,0 +1,167 @@
+package dev.orderpipeline.helm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The umbrella chart: both services, the public routes to them and the dashboard.
+ */
+class OrderPipelineChartTests {
+
+	private static final Path EXTERNAL_SERVICES = Charts.EXAMPLES.resolve("external-services.yaml");
+
+	private static final Path GATEWAY_AUTOSCALING = Charts.EXAMPLES.resolve("gateway-autoscaling.yaml");
+
+	@Test
+	void rendersBothServicesAndTheDashboardWithDefaultValues() {
+		Manifests manifests = Charts.render(Charts.UMBRELLA);
+
+		assertThat(manifests.ofKind(Deployment.class)).extracting((deployment) -> deployment.getMetadata().getName())
+			.containsExactlyInAnyOrder("orders-order-source", "orders-order-sink");
+		assertThat(manifests.ofKind(Service.class)).hasSize(2);
+		assertThat(manifests.find(ConfigMap.class, "orders-order-pipeline-dashboard")).isPresent();
+		assertThat(manifests.kinds()).doesNotContain("Ingress", "HTTPRoute", "HorizontalPodAutoscaler",
+				"ServiceMonitor");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "external-services.yaml", "gateway-autoscaling.yaml" })
+	void rendersTheExampleValues(String example) {
+		Manifests manifests = Charts.render(Charts.UMBRELLA, Charts.EXAMPLES.resolve(example));
+
+		assertThat(manifests.ofKind(Deployment.class)).hasSize(2);
+		assertThat(manifests.all()).extracting(HasMetadata::getKind)
+			.containsAnyOf("Ingress", "HTTPRoute")
+			.contains("NetworkPolicy", "PodDisruptionBudget", "ConfigMap", "ServiceAccount");
+		Set<String> names = manifests.all()
+			.stream()
+			.map((manifest) -> manifest.getKind() + "/" + manifest.getMetadata().getName())
+			.collect(Collectors.toSet());
+		assertThat(names).hasSize(manifests.all().size());
+	}
+
+	@Test
+	void ingressSendsPlacementToTheSourceAndReadsToTheSink() {
+		Manifests manifests = Charts.render(Charts.UMBRELLA, EXTERNAL_SERVICES);
+		Ingress ingress = manifests.one(Ingress.class);
+		List<HTTPIngressPath> paths = ingress.getSpec().getRules().get(0).getHttp().getPaths();
+
+		assertThat(ingress.getSpec().getRules()).singleElement()
+			.satisfies((rule) -> assertThat(rule.getHost()).isEqualTo("orders.example.com"));
+		assertThat(ingress.getSpec().getTls()).singleElement().satisfies((tls) -> {
+			assertThat(tls.getHosts()).containsExactly("orders.example.com");
+			assertThat(tls.getSecretName()).isEqualTo("orders-example-com-tls");
+		});
+		assertThat(ingress.getSpec().getIngressClassName()).isEqualTo("nginx");
+		assertThat(paths).extracting(
+				(path) -> path.getPathType() + " " + path.getPath() + " -> " + path.getBackend().getService().getName())
+			.containsExactly("Exact /orders -> orders-order-source", "Exact /queue/neworder -> orders-order-source",
+					"Prefix /orders/ -> orders-order-sink");
+		for (HTTPIngressPath path : paths) {
+			Service service = manifests.named(Service.class, path.getBackend().getService().getName());
+			assertThat(service.getSpec().getPorts()).extracting(ServicePort::getName)
+				.contains(path.getBackend().getService().getPort().getName());
+		}
+	}
+
+	@Test
+	void ingressLeavesOutADisabledServiceAndTheLegacyRouteWhenAsked() {
+		Manifests manifests = Charts.render(Charts.UMBRELLA,
+				Charts.values("ingress.enabled", true, "ingress.legacyRoute", false, "order-sink.enabled", false));
+
+		assertThat(manifests.one(Ingress.class).getSpec().getRules().get(0).getHttp().getPaths())
+			.extracting(HTTPIngressPath::getPath)
+			.containsExactly("/orders");
+		assertThat(manifests.one(Ingress.class).getSpec().getRules().get(0).getHost()).isNull();
+		assertThat(manifests.ofKind(Deployment.class)).extracting((deployment) -> deployment.getMetadata().getName())
+			.containsExactly("orders-order-source");
+	}
+
+	@Test
+	void httpRouteMatchesMethodAndPathToEachService() {
+		Manifests manifests = Charts.render(Charts.UMBRELLA, GATEWAY_AUTOSCALING);
+		HTTPRoute route = manifests.one(HTTPRoute.class);
+		List<HTTPRouteRule> rules = route.getSpec().getRules();
+
+		assertThat(route.getSpec().getParentRefs()).singleElement().satisfies((parent) -> {
+			assertThat(parent.getName()).isEqualTo("public");
+			assertThat(parent.getSectionName()).isEqualTo("https");
+		});
+		assertThat(route.getSpec().getHostnames()).containsExactly("orders.example.com");
+		assertThat(rules).hasSize(2);
+		assertThat(rules.get(0).getMatches()).singleElement().satisfies((match) -> {
+			assertThat(match.getMethod()).isEqualTo("POST");
+			assertThat(match.getPath().getType()).isEqualTo("Exact");
+			assertThat(match.getPath().getValue()).isEqualTo("/orders");
+		});
+		assertThat(rules.get(1).getMatches()).singleElement().satisfies((match) -> {
+			assertThat(match.getMethod()).isEqualTo("GET");
+			assertThat(match.getPath().getType()).isEqualTo("PathPrefix");
+			assertThat(match.getPath().getValue()).isEqualTo("/orders/");
+		});
+		Map<String, Integer> backends = rules.stream()
+			.flatMap((rule) -> rule.getBackendRefs().stream())
+			.collect(Collectors.toMap((backend) -> backend.getName(), (backend) -> backend.getPort()));
+		assertThat(backends)
+			.containsExactlyInAnyOrderEntriesOf(Map.of("orders-order-source", 8000, "orders-order-sink", 8001));
+		backends.forEach((name, port) -> assertThat(manifests.named(Service.class, name).getSpec().getPorts())
+			.filteredOn((servicePort) -> servicePort.getName().equals("http"))
+			.singleElement()
+			.satisfies((servicePort) -> assertThat(servicePort.getPort()).isEqualTo(port)));
+	}
+
+	@Test
+	void externalServicesExampleUsesExistingSecretsOnly() {
+		Manifests manifests = Charts.render(Charts.UMBRELLA, EXTERNAL_SERVICES);
+
+		assertThat(manifests.kinds()).doesNotContain("Secret");
+		assertThat(manifests.ofKind(ServiceMonitor.class)).extracting((monitor) -> monitor.getMetadata().getLabels())
+			.hasSize(2)
+			.allSatisfy((labels) -> assertThat(labels).containsEntry("release", "kube-prometheus-stack"));
+		assertThat(manifests.named(NetworkPolicy.class, "orders-order-source").getSpec().getIngress().get(0).getFrom())
+			.singleElement()
+			.satisfies((peer) -> assertThat(peer.getNamespaceSelector().getMatchLabels())
+				.containsEntry("kubernetes.io/metadata.name", "ingress-nginx"));
+	}
+
+	@Test
+	void dashboardIsAConfigMapForTheGrafanaSidecar() throws Exception {
+		ConfigMap dashboard = Charts.render(Charts.UMBRELLA, Charts.values("dashboard.namespace", "monitoring"))
+			.named(ConfigMap.class, "orders-order-pipeline-dashboard");
+
+		assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+		assertThat(dashboard.getMetadata().getAnnotations()).containsEntry("grafana_folder", "Orders");
+		assertThat(dashboard.getMetadata().getNamespace()).isEqualTo("monitoring");
+		assertThat(dashboard.getData()).containsOnlyKeys("order-pipeline.json");
+		assertThat(dashboard.getData().get("order-pipeline.json"))
+			.isEqualTo(Files.readString(Charts.UMBRELLA.resolve("dashboards/order-pipeline.json")).strip());
+	}
+
+	@Test
+	void dashboardCanBeLeftOut() {
+		assertThat(Charts.render(Charts.UMBRELLA, Charts.values("dashboard.enabled", false))
+			.find(ConfigMap.class, "orders-order-pipeline-dashboard")).isEmpty();
+	}
+
+}
