@@ -270,6 +270,22 @@ class ServiceChartsTests {
 
 	@ParameterizedTest
 	@MethodSource("charts")
+	void disruptionBudgetLetsOnePodGoUnlessToldOtherwise(ServiceChart chart) {
+		PodDisruptionBudget defaults = Charts.render(chart.chart()).one(PodDisruptionBudget.class);
+		PodDisruptionBudget half = Charts
+			.render(chart.chart(), Charts.values("podDisruptionBudget.minAvailable", "50%"))
+			.one(PodDisruptionBudget.class);
+
+		assertThat(defaults.getSpec().getMaxUnavailable()).isEqualTo(new IntOrString(1));
+		assertThat(defaults.getSpec().getMinAvailable()).isNull();
+		assertThat(half.getSpec().getMinAvailable()).isEqualTo(new IntOrString("50%"));
+		assertThat(half.getSpec().getMaxUnavailable()).isNull();
+		assertThat(Charts.render(chart.chart(), Charts.values("podDisruptionBudget.enabled", false))
+			.ofKind(PodDisruptionBudget.class)).isEmpty();
+	}
+
+	@ParameterizedTest
+	@MethodSource("charts")
 	void serviceMonitorIsSwitchedByItsValue(ServiceChart chart) {
 		assertThat(Charts.render(chart.chart(), Charts.values("serviceMonitor.enabled", true))
 			.ofKind(ServiceMonitor.class)).hasSize(1);
