@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.TemplateCommand;
 
 /**
@@ -125,6 +127,30 @@ final class Charts {
 			template = template.set(value.getKey(), value.getValue());
 		}
 		return template.call();
+	}
+
+	/**
+	 * The notes {@code helm install} prints, from a client-only dry run.
+	 * @param chart the chart directory
+	 * @param set values as {@code --set} takes them
+	 * @return the rendered NOTES.txt
+	 */
+	static String notes(Path chart, Map<String, ?> set) {
+		InstallCommand install = new Helm(chart).install()
+			.withName(RELEASE)
+			.withNamespace(NAMESPACE)
+			.withKubeVersion(KUBE_VERSION)
+			.withDryRunOption(DryRun.CLIENT)
+			.clientOnly();
+		for (Map.Entry<String, ?> value : set.entrySet()) {
+			install = install.set(value.getKey(), value.getValue());
+		}
+		String output = install.call().getOutput();
+		int notes = output.indexOf("NOTES:\n");
+		if (notes < 0) {
+			throw new AssertionError("No NOTES in:\n" + output);
+		}
+		return output.substring(notes + "NOTES:\n".length());
 	}
 
 	/**

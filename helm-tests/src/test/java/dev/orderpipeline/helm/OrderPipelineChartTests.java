@@ -159,6 +159,23 @@ class OrderPipelineChartTests {
 	}
 
 	@Test
+	void notesWarnAboutWhatAnInstallStillNeeds() {
+		String defaults = Charts.notes(Charts.UMBRELLA, Map.of());
+		String configured = Charts.notes(Charts.UMBRELLA,
+				Charts.values("ingress.enabled", true, "ingress.host", "orders.example.com",
+						"order-source.readApiBaseUrl", "https://orders.example.com",
+						"order-source.rabbitmq.existingSecret", "source-broker", "order-sink.rabbitmq.password",
+						"s3cret", "order-sink.database.existingSecret", "orders-db"));
+
+		assertThat(defaults).contains("service/orders-order-source", "service/orders-order-sink",
+				"helm test orders --namespace orders", "WARNING: order-source.readApiBaseUrl is empty",
+				"WARNING: order-source.rabbitmq.password is empty", "WARNING: order-sink.rabbitmq.password is empty",
+				"WARNING: order-sink.database.password is empty");
+		assertThat(configured).contains("Public API (Ingress): http://orders.example.com/orders")
+			.doesNotContain("WARNING");
+	}
+
+	@Test
 	void dashboardCanBeLeftOut() {
 		assertThat(Charts.render(Charts.UMBRELLA, Charts.values("dashboard.enabled", false))
 			.find(ConfigMap.class, "orders-order-pipeline-dashboard")).isEmpty();
