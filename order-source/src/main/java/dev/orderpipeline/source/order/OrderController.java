@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.orderpipeline.contracts.LegacyOrder;
@@ -17,6 +18,9 @@ import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
@@ -42,9 +46,12 @@ class OrderController {
 
 	private final OrderMetrics metrics;
 
+	private final SenderRateLimiter rateLimiter;
+
 	OrderController(OrderRequestReader reader, OrderPublisher publisher, OrderSourceProperties properties, Clock clock,
-			OrderMetrics metrics) {
+			OrderMetrics metrics, SenderRateLimiter rateLimiter) {
 		this.metrics = metrics;
+		this.rateLimiter = rateLimiter;
 		this.reader = reader;
 		this.publisher = publisher;
 		this.properties = properties;
@@ -71,13 +78,30 @@ class OrderController {
 
 	private Mono<OrderPlaced> accept(ServerHttpRequest request, String idempotencyKey, OrderChannel channel,
 			boolean rejectUnknownFields) {
-		return body(request).map((body) -> {
-			LegacyOrder order = this.reader.read(body, rejectUnknownFields);
+		return body(request).zipWith(caller()).map((received) -> {
+			LegacyOrder order = this.reader.read(received.getT1(), rejectUnknownFields);
+			received.getT2().filter((subject) -> !subject.equals(order.senderUserId())).ifPresent((subject) -> {
+				throw new SenderMismatchException();
+			});
+			this.rateLimiter.acquire(order.senderUserId());
 			UUID orderId = OrderIds.forRequest(idempotencyKey, order.senderUserId());
 			Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 			this.metrics.accepted(channel);
 			return order.toEvent(orderId, now, channel);
 		}).flatMap((order) -> this.publisher.publish(order).thenReturn(order));
+	}
+
+	/**
+	 * The subject of the request's bearer token: the only sender an order may name. Empty
+	 * when the route is served without a token (anonymous legacy orders, or security
+	 * off).
+	 */
+	private static Mono<Optional<String>> caller() {
+		return ReactiveSecurityContextHolder.getContext()
+			.map(SecurityContext::getAuthentication)
+			.filter(JwtAuthenticationToken.class::isInstance)
+			.map((authentication) -> Optional.of(authentication.getName()))
+			.defaultIfEmpty(Optional.empty());
 	}
 
 	private Mono<byte[]> body(ServerHttpRequest request) {

@@ -56,6 +56,24 @@ class OrderProblemHandler extends ResponseEntityExceptionHandler {
 	}
 
 	@ExceptionHandler
+	ResponseEntity<ProblemDetail> senderMismatch(SenderMismatchException ex) {
+		this.metrics.rejected("SENDER_MISMATCH");
+		return fieldProblem(HttpStatus.FORBIDDEN, "sender-mismatch", "Order in another sender's name", ex.getMessage(),
+				List.of(new FieldError("sender_userId", "must be the token's subject")));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> rateLimited(RateLimitedException ex) {
+		this.metrics.rejected("RATE_LIMITED");
+		long seconds = Math.max(1, (ex.getRetryAfter().toMillis() + 999) / 1000);
+		ProblemDetail problem = problem(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many orders",
+				ex.getMessage() + "; retry in " + seconds + " s");
+		return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+			.header(HttpHeaders.RETRY_AFTER, String.valueOf(seconds))
+			.body(problem);
+	}
+
+	@ExceptionHandler
 	ResponseEntity<ProblemDetail> publishFailed(PublishFailedException ex) {
 		this.metrics.rejected(ex.getReason().name());
 		ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "order-not-confirmed",

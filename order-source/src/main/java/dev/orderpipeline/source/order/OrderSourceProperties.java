@@ -21,13 +21,33 @@ import org.springframework.util.unit.DataSize;
  * @param maxBodySize largest accepted request body. Default 16KB.
  * @param retryAfter the {@code Retry-After} given with a 503. Default 5 seconds.
  * @param publishThreads threads that hand orders to the broker, each on a channel of its
- * own. A few channels carry confirms for many orders at once; more threads only add
- * channels the broker has to serve. Default 2.
+ * own. Default 2.
+ * @param allowAnonymousLegacyOrders whether {@code POST /queue/neworder} serves legacy
+ * clients that send no token (the body's sender is then trusted). Logged as a warning at
+ * start. Default {@code false}.
+ * @param rateLimit the limit of orders per sender
  */
 @ConfigurationProperties("orders.source")
 public record OrderSourceProperties(@DefaultValue("orders-out-0") String binding,
 		@DefaultValue("http://localhost:8001") URI readApiBaseUrl, @DefaultValue("5s") Duration confirmTimeout,
 		@DefaultValue("512") int maxInFlight, @DefaultValue("16KB") DataSize maxBodySize,
-		@DefaultValue("5s") Duration retryAfter, @DefaultValue("2") int publishThreads) {
+		@DefaultValue("5s") Duration retryAfter, @DefaultValue("2") int publishThreads,
+		@DefaultValue("false") boolean allowAnonymousLegacyOrders, @DefaultValue RateLimit rateLimit) {
+
+	/**
+	 * The limit of orders one sender may place, held by each instance on its own: behind
+	 * a load balancer spreading a sender over n instances, a sender gets up to n times
+	 * it.
+	 *
+	 * @param enabled whether orders are limited per sender. Default {@code true}.
+	 * @param ordersPerSecond orders per second a sender may place over time. Default 5.
+	 * @param burst orders a sender may place at once after a quiet spell. Default 20.
+	 * @param senders most senders tracked at once; the least recent are forgotten.
+	 * Default 100000.
+	 */
+	public record RateLimit(@DefaultValue("true") boolean enabled, @DefaultValue("5") int ordersPerSecond,
+			@DefaultValue("20") int burst, @DefaultValue("100000") int senders) {
+
+	}
 
 }

@@ -7,6 +7,8 @@ import java.util.UUID;
 import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
 import dev.orderpipeline.contracts.OrderStatus;
+import dev.orderpipeline.security.OrderSecurityAutoConfiguration;
+import dev.orderpipeline.testsupport.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +21,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -34,11 +39,15 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
-@WebFluxTest(OrderController.class)
-@Import({ OrderRequestReader.class, OrderSourceConfiguration.class, OrderMetrics.class, SimpleMeterRegistry.class })
+@WebFluxTest(controllers = OrderController.class, properties = "orders.source.rate-limit.enabled=false")
+@Import({ OrderRequestReader.class, OrderSourceConfiguration.class, OrderMetrics.class, SimpleMeterRegistry.class,
+		SourceSecurityConfiguration.class, SenderRateLimiter.class })
+@ImportAutoConfiguration(OrderSecurityAutoConfiguration.class)
 class OrderControllerTests {
 
 	@Autowired
+	private WebTestClient server;
+
 	private WebTestClient client;
 
 	@MockitoBean
@@ -47,8 +56,14 @@ class OrderControllerTests {
 	@Autowired
 	private MeterRegistry meters;
 
+	@DynamicPropertySource
+	static void tokens(DynamicPropertyRegistry registry) {
+		TestTokens.shared().register(registry);
+	}
+
 	@BeforeEach
 	void brokerConfirms() {
+		this.client = as("u");
 		this.meters.clear();
 		given(this.publisher.publish(any())).willReturn(Mono.empty());
 	}
@@ -58,7 +73,7 @@ class OrderControllerTests {
 		this.client.post()
 			.uri("/orders")
 			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"medicationId\": \"med-1\", \"sender_userId\": \"user-1\", \"status\": [\"PENDING\"]}")
+			.bodyValue("{\"medicationId\": \"med-1\", \"sender_userId\": \"u\", \"status\": [\"PENDING\"]}")
 			.exchange()
 			.expectStatus()
 			.isAccepted()
@@ -69,7 +84,7 @@ class OrderControllerTests {
 			.value((id) -> assertThat(published().orderId()).hasToString((String) id));
 		OrderPlaced order = published();
 		assertThat(order.medicationId()).isEqualTo("med-1");
-		assertThat(order.senderUserId()).isEqualTo("user-1");
+		assertThat(order.senderUserId()).isEqualTo("u");
 		assertThat(order.status()).containsExactly(OrderStatus.PENDING);
 		assertThat(order.channel()).isEqualTo(OrderChannel.API);
 		assertThat(order.createdAt()).isNotNull();
@@ -81,7 +96,7 @@ class OrderControllerTests {
 		byte[] body = this.client.post()
 			.uri("/queue/neworder")
 			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"medicationId\": \"med-1\", \"sender_userId\": \"user-1\", \"status\": [\"PENDING\"]}")
+			.bodyValue("{\"medicationId\": \"med-1\", \"sender_userId\": \"u\", \"status\": [\"PENDING\"]}")
 			.exchange()
 			.expectStatus()
 			.isOk()
@@ -96,7 +111,7 @@ class OrderControllerTests {
 
 	@Test
 	void legacyRouteDefaultsTheStatusReadsNumbersAsTextAndIgnoresUnknownFields() {
-		this.client.post()
+		as("7").post()
 			.uri("/queue/neworder")
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"medicationId\": 42, \"sender_userId\": 7, \"note\": \"kept by nobody\"}")
@@ -121,10 +136,10 @@ class OrderControllerTests {
 
 	@Test
 	void aRetryWithTheSameIdempotencyKeyNamesTheSameOrder() {
-		String first = placeWithKey("key-1", "user-1");
-		String again = placeWithKey("key-1", "user-1");
+		String first = placeWithKey("key-1", "u");
+		String again = placeWithKey("key-1", "u");
 		String otherSender = placeWithKey("key-1", "user-2");
-		String otherKey = placeWithKey("key-2", "user-1");
+		String otherKey = placeWithKey("key-2", "u");
 		assertThat(again).isEqualTo(first);
 		assertThat(otherSender).isNotEqualTo(first);
 		assertThat(otherKey).isNotEqualTo(first);
@@ -351,7 +366,7 @@ class OrderControllerTests {
 	}
 
 	private String placeWithKey(String key, String sender) {
-		return new String(this.client.post()
+		return new String(as(sender).post()
 			.uri("/orders")
 			.contentType(MediaType.APPLICATION_JSON)
 			.header("Idempotency-Key", key)
@@ -372,6 +387,11 @@ class OrderControllerTests {
 
 	private static String body() {
 		return "{\"medicationId\": \"m\", \"sender_userId\": \"u\"}";
+	}
+
+	private WebTestClient as(String subject) {
+		String token = TestTokens.shared().token(subject, "orders:write");
+		return this.server.mutate().defaultHeaders((headers) -> headers.setBearerAuth(token)).build();
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.orderpipeline.source.order;
 import java.io.IOException;
 import java.net.ServerSocket;
 
+import dev.orderpipeline.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,6 +31,7 @@ class OrderSourceBrokerDownIntegrationTests {
 
 	@DynamicPropertySource
 	static void closedPort(DynamicPropertyRegistry registry) throws IOException {
+		TestTokens.shared().register(registry);
 		int port;
 		try (ServerSocket socket = new ServerSocket(0)) {
 			port = socket.getLocalPort();
@@ -43,6 +45,7 @@ class OrderSourceBrokerDownIntegrationTests {
 		for (String route : new String[] { "/orders", "/queue/neworder" }) {
 			this.client.post()
 				.uri(route)
+				.headers((headers) -> headers.setBearerAuth(TestTokens.shared().token("u", "orders:write")))
 				.contentType(MediaType.APPLICATION_JSON)
 				.header("Idempotency-Key", "retry-me")
 				.bodyValue("{\"medicationId\": \"m\", \"sender_userId\": \"u\"}")

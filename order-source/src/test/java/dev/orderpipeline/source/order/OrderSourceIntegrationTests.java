@@ -9,6 +9,7 @@ import java.util.UUID;
 import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
 import org.junit.jupiter.api.AfterAll;
+import dev.orderpipeline.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -54,6 +55,7 @@ class OrderSourceIntegrationTests {
 
 	@DynamicPropertySource
 	static void queue(DynamicPropertyRegistry registry) {
+		TestTokens.shared().register(registry);
 		registry.add("orders.queue", () -> QUEUE);
 	}
 
@@ -72,6 +74,7 @@ class OrderSourceIntegrationTests {
 	void anAcceptedOrderIsOnTheQueueAsPersistentJson() {
 		String orderId = this.client.post()
 			.uri("/orders")
+			.headers((headers) -> headers.setBearerAuth(TestTokens.shared().token("user-it", "orders:write")))
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"medicationId\": \"med-it\", \"sender_userId\": \"user-it\"}")
 			.exchange()
@@ -98,6 +101,7 @@ class OrderSourceIntegrationTests {
 	void aLegacyOrderIsOnTheQueueAfterTheLegacyAnswer() {
 		this.client.post()
 			.uri("/queue/neworder")
+			.headers((headers) -> headers.setBearerAuth(TestTokens.shared().token("user-legacy", "orders:write")))
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(
 					"{\"medicationId\": \"med-legacy\", \"sender_userId\": \"user-legacy\", \"status\": [\"PENDING\"]}")
@@ -118,6 +122,7 @@ class OrderSourceIntegrationTests {
 		HttpResponse<String> response = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/orders"))
 				.header("Content-Type", "json")
+				.header("Authorization", "Bearer " + TestTokens.shared().token("u", "orders:write"))
 				.POST(HttpRequest.BodyPublishers.ofString("{\"medicationId\": \"m\", \"sender_userId\": \"u\"}"))
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(415);
@@ -131,6 +136,7 @@ class OrderSourceIntegrationTests {
 		try {
 			this.client.post()
 				.uri("/orders")
+				.headers((headers) -> headers.setBearerAuth(TestTokens.shared().token("u", "orders:write")))
 				.contentType(MediaType.APPLICATION_JSON)
 				.bodyValue("{\"medicationId\": \"m\", \"sender_userId\": \"u\"}")
 				.exchange()

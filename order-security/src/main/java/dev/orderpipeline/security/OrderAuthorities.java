@@ -1,0 +1,41 @@
+package dev.orderpipeline.security;
+
+import java.util.Collection;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+
+/**
+ * What a token may do: scopes, from the token's {@code scope} claim, and roles, from its
+ * roles claim.
+ */
+public final class OrderAuthorities {
+
+	/** Scope to place orders in one's own name. */
+	public static final String WRITE = "SCOPE_orders:write";
+
+	/** Scope to read one's own orders. */
+	public static final String READ = "SCOPE_orders:read";
+
+	/** Role of pharmacists: read every order. */
+	public static final String PHARMACIST = "ROLE_pharmacist";
+
+	/** Role of administrators: read every order. */
+	public static final String ADMIN = "ROLE_admin";
+
+	private OrderAuthorities() {
+	}
+
+	/**
+	 * Whether the caller may read (and, once status changes exist, change) every order.
+	 * @param authentication the caller
+	 * @return {@code true} for pharmacists and administrators
+	 */
+	public static boolean readsAll(Authentication authentication) {
+		Collection<? extends GrantedAuthority> authorities = authentication.getAuthorities();
+		return authorities.stream()
+			.map(GrantedAuthority::getAuthority)
+			.anyMatch((authority) -> PHARMACIST.equals(authority) || ADMIN.equals(authority));
+	}
+
+}

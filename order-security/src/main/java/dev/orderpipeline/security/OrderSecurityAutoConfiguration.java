@@ -1,0 +1,118 @@
+package dev.orderpipeline.security;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.autoconfigure.actuate.web.reactive.EndpointRequest;
+import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerProperties;
+import org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.converter.RsaKeyConverters;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+
+/**
+ * The security both services share. Tokens are checked for signature, expiry (with a
+ * minute of clock skew), issuer and audience, and must carry an expiry and a subject.
+ */
+@AutoConfiguration(before = ReactiveOAuth2ResourceServerAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@EnableWebFluxSecurity
+@EnableConfigurationProperties({ OrderSecurityProperties.class, OAuth2ResourceServerProperties.class })
+public class OrderSecurityAutoConfiguration {
+
+	@Bean
+	ProblemSecurityHandler problemSecurityHandler(JsonMapper json) {
+		return new ProblemSecurityHandler(json);
+	}
+
+	@Bean
+	OrderSecurity orderSecurity(OrderSecurityProperties properties, ProblemSecurityHandler problems,
+			ObjectProvider<ReactiveJwtDecoder> decoder) {
+		return new OrderSecurity(properties, problems, decoder);
+	}
+
+	/**
+	 * The management port (health, metrics) belongs to the cluster's own network and its
+	 * probes, which carry no tokens; it exposes only health and prometheus.
+	 * @param http the builder
+	 * @return the management port's filter chain
+	 */
+	@Bean
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	SecurityWebFilterChain managementSecurityFilterChain(ServerHttpSecurity http) {
+		return http.securityMatcher(EndpointRequest.toAnyEndpoint())
+			.authorizeExchange((exchanges) -> exchanges.anyExchange().permitAll())
+			.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.build();
+	}
+
+	@Bean
+	OAuth2TokenValidator<Jwt> expiryRequired() {
+		return new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull);
+	}
+
+	@Bean
+	OAuth2TokenValidator<Jwt> subjectRequired() {
+		return new JwtClaimValidator<String>(JwtClaimNames.SUB, (subject) -> subject != null && !subject.isBlank());
+	}
+
+	/**
+	 * Tokens checked against a public key read from configuration, for installs that
+	 * cannot reach their issuer (and for development): RS256 only, and the issuer and
+	 * audience checked as for an issuer reached online.
+	 * @param properties Spring Boot's resource server settings
+	 * @param validators further checks
+	 * @return the decoder
+	 * @throws IOException when the key cannot be read
+	 */
+	@Bean
+	@ConditionalOnProperty("spring.security.oauth2.resourceserver.jwt.public-key-location")
+	ReactiveJwtDecoder publicKeyJwtDecoder(OAuth2ResourceServerProperties properties,
+			ObjectProvider<OAuth2TokenValidator<Jwt>> validators) throws IOException {
+		OAuth2ResourceServerProperties.Jwt jwt = properties.getJwt();
+		RSAPublicKey key;
+		try (InputStream pem = jwt.getPublicKeyLocation().getInputStream()) {
+			key = RsaKeyConverters.x509().convert(pem);
+		}
+		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withPublicKey(key)
+			.signatureAlgorithm(SignatureAlgorithm.RS256)
+			.build();
+		List<OAuth2TokenValidator<Jwt>> checks = new ArrayList<>(validators.orderedStream().toList());
+		if (jwt.getIssuerUri() != null) {
+			checks.add(new JwtIssuerValidator(jwt.getIssuerUri()));
+		}
+		List<String> audiences = jwt.getAudiences();
+		if (!audiences.isEmpty()) {
+			checks.add(new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
+					(given) -> given != null && given.stream().anyMatch(audiences::contains)));
+		}
+		decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(checks));
+		return decoder;
+	}
+
+}

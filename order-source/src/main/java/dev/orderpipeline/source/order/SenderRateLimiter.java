@@ -1,0 +1,56 @@
+package dev.orderpipeline.source.order;
+
+import java.time.Duration;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Limits how many orders each sender places: a token bucket per sender, {@code burst}
+ * deep, refilled at {@code ordersPerSecond}. Held in this instance's memory.
+ */
+@Component
+class SenderRateLimiter {
+
+	private final OrderSourceProperties.RateLimit limit;
+
+	private final Cache<String, Bucket> buckets;
+
+	SenderRateLimiter(OrderSourceProperties properties) {
+		this.limit = properties.rateLimit();
+		// A bucket untouched for as long as it takes to refill is full again: forgetting
+		// it changes nothing.
+		Duration refill = Duration.ofMillis(Math.max(1000, 1000L * this.limit.burst() / this.limit.ordersPerSecond()));
+		this.buckets = Caffeine.newBuilder()
+			.maximumSize(this.limit.senders())
+			.expireAfterAccess(refill.multipliedBy(2))
+			.build();
+	}
+
+	/**
+	 * Takes one order from the sender's allowance.
+	 * @param sender the sender
+	 * @throws RateLimitedException when the sender has none left
+	 */
+	void acquire(String sender) {
+		if (!this.limit.enabled()) {
+			return;
+		}
+		ConsumptionProbe probe = this.buckets.get(sender, (key) -> newBucket()).tryConsumeAndReturnRemaining(1);
+		if (!probe.isConsumed()) {
+			throw new RateLimitedException(Duration.ofNanos(probe.getNanosToWaitForRefill()));
+		}
+	}
+
+	private Bucket newBucket() {
+		return Bucket.builder()
+			.addLimit((bandwidth) -> bandwidth.capacity(this.limit.burst())
+				.refillGreedy(this.limit.ordersPerSecond(), Duration.ofSeconds(1)))
+			.build();
+	}
+
+}
