@@ -1,0 +1,104 @@
+package dev.orderpipeline.sink.deadletters;
+
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import com.rabbitmq.client.AMQP;
+
+/**
+ * What the commands tell about one dead-lettered message: where it is, whose it is and
+ * why it is there. Never its body, which holds health data.
+ *
+ * @param position its place in the dead-letter queue, from 1
+ * @param orderId the AMQP {@code message_id} (the order id), or {@code null} if the
+ * publisher set none
+ * @param deadLetteredAt when it was dead-lettered, or {@code null} if unknown
+ * @param sentAt the AMQP {@code timestamp} its publisher set, or {@code null}
+ * @param failureKind {@code undecodable} or {@code refused}, or {@code null}
+ * @param cause the cause the sink recorded, or {@code null}
+ * @param replays how often it was replayed so far
+ */
+record DeadLetter(long position, String orderId, Instant deadLetteredAt, Instant sentAt, String failureKind,
+		String cause, int replays) {
+
+	/** The header that counts the replays of a message. */
+	static final String REPLAY_COUNT_HEADER = "x-replay-count";
+
+	/** The header with the cause of the failure, set by the sink. */
+	static final String EXCEPTION_MESSAGE_HEADER = "x-exception-message";
+
+	/** The header with the kind of failure, set by the sink. */
+	static final String FAILURE_KIND_HEADER = "x-failure-kind";
+
+	/**
+	 * The header with the time the sink dead-lettered the message (epoch milliseconds):
+	 * Spring's message timestamp, which the sink's republish carries into the AMQP
+	 * headers.
+	 */
+	static final String DEAD_LETTERED_AT_HEADER = "timestamp";
+
+	/** The headers the sink adds when it dead-letters a message. */
+	static final List<String> FAILURE_HEADERS = List.of(EXCEPTION_MESSAGE_HEADER, FAILURE_KIND_HEADER,
+			"x-original-exchange", "x-original-routingKey", "x-original-queue");
+
+	static DeadLetter of(long position, AMQP.BasicProperties properties) {
+		Map<String, Object> headers = (properties.getHeaders() != null) ? properties.getHeaders() : Map.of();
+		return new DeadLetter(position, properties.getMessageId(), deadLetteredAt(headers),
+				(properties.getTimestamp() != null) ? properties.getTimestamp().toInstant() : null,
+				text(headers.get(FAILURE_KIND_HEADER)), text(headers.get(EXCEPTION_MESSAGE_HEADER)),
+				replayCount(headers));
+	}
+
+	/**
+	 * How often a message was replayed, from its headers.
+	 * @param headers the message's headers, or {@code null}
+	 * @return the count in {@value #REPLAY_COUNT_HEADER}; 0 if it is missing or not a
+	 * number
+	 */
+	static int replayCount(Map<String, Object> headers) {
+		Object count = (headers != null) ? headers.get(REPLAY_COUNT_HEADER) : null;
+		if (count instanceof Number number) {
+			return Math.max(0, number.intValue());
+		}
+		if (count != null) {
+			try {
+				return Math.max(0, Integer.parseInt(count.toString().trim()));
+			}
+			catch (NumberFormatException ex) {
+				return 0;
+			}
+		}
+		return 0;
+	}
+
+	/**
+	 * The time of the broker's own dead-lettering ({@code x-death}) when it did it, else
+	 * the time the sink dead-lettered the message.
+	 */
+	private static Instant deadLetteredAt(Map<String, Object> headers) {
+		if (headers.get("x-death") instanceof List<?> deaths && !deaths.isEmpty()
+				&& deaths.get(0) instanceof Map<?, ?> death && death.get("time") instanceof Date time) {
+			return time.toInstant();
+		}
+		if (headers.get(DEAD_LETTERED_AT_HEADER) instanceof Number epochMillis) {
+			return Instant.ofEpochMilli(epochMillis.longValue());
+		}
+		return null;
+	}
+
+	/**
+	 * A header's text on one line: header values are written by other programs and could
+	 * hold line breaks or terminal control characters.
+	 */
+	private static String text(Object value) {
+		if (value == null) {
+			return null;
+		}
+		StringBuilder text = new StringBuilder();
+		value.toString().codePoints().forEach((c) -> text.appendCodePoint(Character.isISOControl(c) ? ' ' : c));
+		return text.toString();
+	}
+
+}
