@@ -1,13 +1,19 @@
 package dev.orderpipeline.sink.api;
 
 import java.net.URI;
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.orderpipeline.sink.store.OrderRepository;
 import dev.orderpipeline.sink.store.StoredOrder;
+import dev.orderpipeline.security.OrderAuthorities;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
@@ -17,7 +23,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The read API: a stored order by its id, the {@code Location} order-source gives for an
- * accepted order. Until the order is stored the answer is 404.
+ * accepted order. Until the order is stored the answer is 404. Senders read their own
+ * orders ({@code orders:read}); pharmacists and administrators read every order.
  */
 @RestController
 class OrderReadController {
@@ -33,7 +40,29 @@ class OrderReadController {
 		UUID orderId = parse(id);
 		return this.repository.findById(orderId)
 			.switchIfEmpty(Mono.error(() -> problem(HttpStatus.NOT_FOUND, "order-not-found", "Order not found",
-					"No order " + orderId + " is stored (yet): an accepted order is stored within moments")));
+					"No order " + orderId + " is stored (yet): an accepted order is stored within moments")))
+			.zipWith(caller())
+			.map((found) -> readable(found.getT1(), found.getT2()));
+	}
+
+	/**
+	 * The caller, when the request carried a token; empty only with security off.
+	 */
+	private static Mono<Optional<Authentication>> caller() {
+		return ReactiveSecurityContextHolder.getContext()
+			.map(SecurityContext::getAuthentication)
+			.filter(JwtAuthenticationToken.class::isInstance)
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty());
+	}
+
+	private static StoredOrder readable(StoredOrder order, Optional<Authentication> caller) {
+		if (caller.isEmpty() || OrderAuthorities.readsAll(caller.get())
+				|| caller.get().getName().equals(order.senderUserId())) {
+			return order;
+		}
+		throw problem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+				"Only the order's sender, a pharmacist or an administrator may read it");
 	}
 
 	private static UUID parse(String id) {

@@ -6,12 +6,21 @@ import java.util.UUID;
 
 import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderStatus;
+import dev.orderpipeline.security.OrderSecurityAutoConfiguration;
+import dev.orderpipeline.testsupport.TestTokens;
 import dev.orderpipeline.sink.store.OrderRepository;
 import dev.orderpipeline.sink.store.StoredOrder;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -20,10 +29,24 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.mockito.BDDMockito.given;
 
 @WebFluxTest(OrderReadController.class)
+@Import(SinkSecurityConfiguration.class)
+@ImportAutoConfiguration(OrderSecurityAutoConfiguration.class)
 class OrderReadControllerTests {
 
 	@Autowired
+	private WebTestClient server;
+
 	private WebTestClient client;
+
+	@DynamicPropertySource
+	static void tokens(DynamicPropertyRegistry registry) {
+		TestTokens.shared().register(registry);
+	}
+
+	@BeforeEach
+	void readerOfOwnOrders() {
+		this.client = as(TestTokens.shared().token("user-1", "orders:read"));
+	}
 
 	@MockitoBean
 	private OrderRepository repository;
@@ -80,6 +103,69 @@ class OrderReadControllerTests {
 			.expectBody()
 			.jsonPath("$.errors[0].field")
 			.isEqualTo("id");
+	}
+
+	@Test
+	void answers401ProblemWithoutAToken() {
+		this.server.get()
+			.uri("/orders/{id}", UUID.randomUUID())
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
+	void answers403ProblemWithoutTheReadScope() {
+		as(TestTokens.shared().token("user-1", "orders:write")).get()
+			.uri("/orders/{id}", UUID.randomUUID())
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
+	void answers403ProblemForAnotherSendersOrder() {
+		UUID id = storedOrderOf("user-2");
+		this.client.get()
+			.uri("/orders/{id}", id)
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.sender_userId")
+			.doesNotExist();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "pharmacist", "admin" })
+	void pharmacistsAndAdministratorsReadEveryOrder(String role) {
+		UUID id = storedOrderOf("user-2");
+		as(TestTokens.shared().claims("staff-1").roles(role).sign()).get()
+			.uri("/orders/{id}", id)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.sender_userId")
+			.isEqualTo("user-2");
+	}
+
+	private UUID storedOrderOf(String sender) {
+		UUID id = UUID.randomUUID();
+		Instant created = Instant.parse("2026-11-24T08:00:00Z");
+		given(this.repository.findById(id)).willReturn(Mono.just(new StoredOrder(id, "med-1", sender,
+				List.of(OrderStatus.PENDING), OrderChannel.API, created, created, created)));
+		return id;
+	}
+
+	private WebTestClient as(String token) {
+		return this.server.mutate().defaultHeaders((headers) -> headers.setBearerAuth(token)).build();
 	}
 
 }

@@ -9,6 +9,7 @@ import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.TcpProxy;
 import dev.orderpipeline.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
+import dev.orderpipeline.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
@@ -46,6 +47,7 @@ class OrderSinkDatabaseOutageIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
+		TestTokens.shared().register(registry);
 		topology.register(registry);
 		registry.add("spring.r2dbc.url", () -> "r2dbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database.name());
 		registry.add("spring.r2dbc.username", database::user);

@@ -9,6 +9,7 @@ import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
+import dev.orderpipeline.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.core.Message;
@@ -50,6 +51,7 @@ class OrderSinkIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
+		TestTokens.shared().register(registry);
 		topology.register(registry);
 		database.register(registry);
 	}
