@@ -92,8 +92,10 @@ public final class Benchmark {
 			ServiceProcess sink = ServiceProcess.start("order-sink", this.options.sinkJar(), logs, sinkArguments,
 					Map.of(), this.options.heap());
 			try (ServiceProcess source = ServiceProcess.start("order-source", this.options.sourceJar(), logs,
-					List.of("--orders.queue=" + queue, "--orders.source.max-in-flight=4096"), Map.of(),
-					this.options.heap())) {
+					List.of("--orders.queue=" + queue, "--orders.source.max-in-flight=4096",
+							// One sender places every order of a phase.
+							"--orders.source.rate-limit.enabled=false"),
+					Map.of(), this.options.heap())) {
 				measureLoad(database, source, sink);
 			}
 			finally {

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import dev.orderpipeline.testsupport.TestTokens;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
@@ -52,9 +53,11 @@ final class LoadGenerator implements AutoCloseable {
 		long deadline = System.nanoTime() + duration.toNanos();
 		byte[] body = ("{\"medicationId\": \"med-bench\", \"sender_userId\": \"" + sender + "\"}")
 			.getBytes(StandardCharsets.UTF_8);
+		String authorization = "Bearer " + TestTokens.shared().token(sender, "orders:write");
+		HttpClient client = this.client.headers((headers) -> headers.set(HttpHeaderNames.AUTHORIZATION, authorization));
 		if (rate <= 0) {
 			return Flux.range(0, this.connections)
-				.flatMap((i) -> Mono.defer(() -> post(body, System.nanoTime(), stats))
+				.flatMap((i) -> Mono.defer(() -> post(client, body, System.nanoTime(), stats))
 					.repeat(() -> System.nanoTime() < deadline), this.connections)
 				.then();
 		}
@@ -71,12 +74,12 @@ final class LoadGenerator implements AutoCloseable {
 				return Flux.range(0, (int) Math.max(0, now - from))
 					.map((i) -> start + (long) ((from + i) * intervalNanos));
 			})
-			.flatMap((dueNanos) -> post(body, dueNanos, stats), 65_536)
+			.flatMap((dueNanos) -> post(client, body, dueNanos, stats), 65_536)
 			.then();
 	}
 
-	private Mono<Void> post(byte[] body, long dueNanos, Stats stats) {
-		return this.client.post()
+	private Mono<Void> post(HttpClient client, byte[] body, long dueNanos, Stats stats) {
+		return client.post()
 			.uri("/orders")
 			.send(ByteBufFlux.fromInbound(Mono.just(body)))
 			.responseSingle((response, content) -> content.then(Mono.just(response.status().code())))

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import dev.orderpipeline.testsupport.TestTokens;
 import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.ServiceProcess;
 import dev.orderpipeline.testsupport.TestDatabase;
@@ -75,13 +76,13 @@ class PipelineIntegrationTests {
 	@Test
 	void anOrderPlacedOverHttpIsStoredAndReadableAtItsLocation() throws Exception {
 		String sender = sender();
-		HttpResponse<String> accepted = post(source, "/orders", body(sender), null);
+		HttpResponse<String> accepted = post(source, "/orders", sender, null);
 		assertThat(accepted.statusCode()).isEqualTo(202);
 		URI location = URI.create(accepted.headers().firstValue("Location").orElseThrow());
 		String orderId = json.readTree(accepted.body()).get("orderId").stringValue();
 		assertThat(location).hasToString(sink.baseUri() + "/orders/" + orderId);
-		await().atMost(Duration.ofSeconds(20)).until(() -> get(location).statusCode() == 200);
-		JsonNode stored = json.readTree(get(location).body());
+		await().atMost(Duration.ofSeconds(20)).until(() -> get(location, sender).statusCode() == 200);
+		JsonNode stored = json.readTree(get(location, sender).body());
 		assertThat(stored.get("sender_userId").stringValue()).isEqualTo(sender);
 		assertThat(stored.get("channel").stringValue()).isEqualTo("API");
 		assertThat(database.countOrders("order_id = '" + orderId + "'")).isOne();
@@ -91,7 +92,7 @@ class PipelineIntegrationTests {
 	@Test
 	void anOrderPlacedOnTheLegacyRouteIsStored() throws Exception {
 		String sender = sender();
-		HttpResponse<String> accepted = post(source, "/queue/neworder", body(sender), null);
+		HttpResponse<String> accepted = post(source, "/queue/neworder", sender, null);
 		assertThat(accepted.statusCode()).isEqualTo(200);
 		assertThat(json.readTree(accepted.body()).get("message").stringValue()).isEqualTo("Order queued succesfully");
 		await().atMost(Duration.ofSeconds(20))
@@ -102,14 +103,14 @@ class PipelineIntegrationTests {
 	void aRetriedPostWithTheSameIdempotencyKeyIsStoredOnce() throws Exception {
 		String sender = sender();
 		String key = UUID.randomUUID().toString();
-		HttpResponse<String> first = post(source, "/orders", body(sender), key);
-		HttpResponse<String> retry = post(source, "/orders", body(sender), key);
+		HttpResponse<String> first = post(source, "/orders", sender, key);
+		HttpResponse<String> retry = post(source, "/orders", sender, key);
 		assertThat(first.statusCode()).isEqualTo(202);
 		assertThat(retry.statusCode()).isEqualTo(202);
 		String orderId = json.readTree(first.body()).get("orderId").stringValue();
 		assertThat(json.readTree(retry.body()).get("orderId").stringValue()).isEqualTo(orderId);
 		String marker = sender();
-		post(source, "/orders", body(marker), null);
+		post(source, "/orders", marker, null);
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> database.countOrders("sender_user_id = '" + marker + "'") == 1);
 		assertThat(database.countOrders("sender_user_id = '" + sender + "'")).isOne();
@@ -122,7 +123,7 @@ class PipelineIntegrationTests {
 		try (ServiceProcess cutOff = ServiceProcess.start("order-source-broker-down", jar("pipeline.source.jar"), LOGS,
 				List.of("--orders.queue=" + topology.queue()),
 				Map.of("RABBITMQ_HOST", "127.0.0.1", "RABBITMQ_PORT", closedPort))) {
-			HttpResponse<String> refused = post(cutOff, "/orders", body(sender()), null);
+			HttpResponse<String> refused = post(cutOff, "/orders", sender(), null);
 			assertThat(refused.statusCode()).isEqualTo(503);
 			assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 			assertThat(refused.headers().firstValue("Retry-After")).isPresent();
@@ -130,19 +131,20 @@ class PipelineIntegrationTests {
 			assertThat(problem.get("reason").stringValue()).isEqualTo("BROKER_UNAVAILABLE");
 			String orderId = problem.get("orderId").stringValue();
 			String marker = sender();
-			post(source, "/orders", body(marker), null);
+			post(source, "/orders", marker, null);
 			await().atMost(Duration.ofSeconds(20))
 				.until(() -> database.countOrders("sender_user_id = '" + marker + "'") == 1);
 			assertThat(database.countOrders("order_id = '" + orderId + "'")).isZero();
 		}
 	}
 
-	private static HttpResponse<String> post(ServiceProcess service, String path, String body, String idempotencyKey)
+	private static HttpResponse<String> post(ServiceProcess service, String path, String sender, String idempotencyKey)
 			throws IOException, InterruptedException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(service.baseUri().resolve(path))
 			.header("Content-Type", "application/json")
+			.header("Authorization", "Bearer " + TestTokens.shared().token(sender, "orders:write"))
 			.timeout(Duration.ofSeconds(30))
-			.POST(HttpRequest.BodyPublishers.ofString(body));
+			.POST(HttpRequest.BodyPublishers.ofString(body(sender)));
 		if (idempotencyKey != null) {
 			request.header("Idempotency-Key", idempotencyKey);
 		}
@@ -152,6 +154,13 @@ class PipelineIntegrationTests {
 	private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
 		return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
 				HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static HttpResponse<String> get(URI uri, String reader) throws IOException, InterruptedException {
+		return http.send(HttpRequest.newBuilder(uri)
+			.header("Authorization", "Bearer " + TestTokens.shared().token(reader, "orders:read"))
+			.timeout(Duration.ofSeconds(10))
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private static String body(String sender) {

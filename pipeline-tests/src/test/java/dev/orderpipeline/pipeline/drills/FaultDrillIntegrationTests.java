@@ -246,7 +246,9 @@ class FaultDrillIntegrationTests {
 
 	private ServiceProcess startSource() throws IOException {
 		return track(ServiceProcess.start("order-source", Path.of(System.getProperty("pipeline.source.jar")), LOGS,
-				List.of("--orders.queue=" + this.topology.queue(), "--orders.source.confirm-timeout=3s")));
+				List.of("--orders.queue=" + this.topology.queue(), "--orders.source.confirm-timeout=3s",
+						// One sender drives the whole load.
+						"--orders.source.rate-limit.enabled=false")));
 	}
 
 	private ServiceProcess track(ServiceProcess process) {

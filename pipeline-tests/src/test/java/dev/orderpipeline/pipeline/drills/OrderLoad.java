@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import dev.orderpipeline.testsupport.TestTokens;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -38,6 +39,8 @@ final class OrderLoad implements AutoCloseable {
 	private final AtomicLong failed = new AtomicLong();
 
 	private final String sender = "drill-" + UUID.randomUUID();
+
+	private final String authorization = "Bearer " + TestTokens.shared().token(this.sender, "orders:write");
 
 	private OrderLoad(Supplier<URI> target, int threads) {
 		this.clients = Executors.newFixedThreadPool(threads);
@@ -65,6 +68,7 @@ final class OrderLoad implements AutoCloseable {
 		try {
 			HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(source.resolve("/orders"))
 				.header("Content-Type", "application/json")
+				.header("Authorization", this.authorization)
 				.timeout(Duration.ofSeconds(15))
 				.POST(HttpRequest.BodyPublishers
 					.ofString("{\"medicationId\": \"med-drill\", \"sender_userId\": \"" + this.sender + "\"}"))
