@@ -114,11 +114,12 @@ public final class DeadLetterCommand {
 		application.setRegisterShutdownHook(false);
 		// The output is the command's: the framework speaks up only for warnings, and
 		// failures are reported once, on one line, by the command.
-		application.setDefaultProperties(Map.of("logging.level.root", "warn",
-				"logging.level.org.springframework.boot.SpringApplication", "off",
-				"logging.level.org.springframework.boot.diagnostics", "off",
-				"logging.level.org.springframework.context.annotation.AnnotationConfigApplicationContext", "off",
-				"logging.level.org.springframework.amqp.rabbit.connection.CachingConnectionFactory", "off"));
+		application.setDefaultProperties(
+				Map.of("logging.level.root", "warn", "logging.level.org.springframework.boot.SpringApplication", "off",
+						"logging.level.org.springframework.boot.diagnostics", "off",
+						"logging.level.org.springframework.context.annotation.AnnotationConfigApplicationContext",
+						"off", "logging.level.org.springframework.amqp.rabbit.connection.CachingConnectionFactory",
+						"off", "logging.level.com.rabbitmq.client", "off"));
 		return application.run(springArguments);
 	}
 

@@ -302,6 +302,16 @@ class DeadLetterCommandIntegrationTests {
 	}
 
 	@Test
+	void failsOnOneLineWhenTheBrokerRefusesTheUser() throws Exception {
+		Result result = run("dead-letters", "list", "--spring.rabbitmq.password=wrong-" + UUID.randomUUID());
+		assertThat(result.status()).isEqualTo(DeadLetterCommand.FAILED);
+		assertThat(result.err()).hasLineCount(1)
+			.startsWith("dead-letters: Cannot connect to RabbitMQ at 127.0.0.1:5672")
+			.contains("ACCESS_REFUSED");
+		assertThat(result.out()).isEmpty();
+	}
+
+	@Test
 	void failsOnOneLineForANegativeReplayCap() throws Exception {
 		String deadLetter = deadLetter(UUID.randomUUID().toString(), "refused", "SQLState 23514", null);
 		Result result = run("dead-letters", "replay", "--all", "--orders.sink.replay.max-replays=-1");
