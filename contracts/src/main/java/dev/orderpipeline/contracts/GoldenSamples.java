@@ -31,7 +31,9 @@ public final class GoldenSamples {
 			new Broken("empty-status.json", "status"), new Broken("object-medication.json", "medicationId"),
 			new Broken("nul-in-medication.json", "medicationId"), new Broken("long-medication.json", "medicationId"),
 			new Broken("bad-order-id.json", "orderId"), new Broken("missing-created-at.json", "createdAt"),
-			new Broken("unknown-channel.json", "channel"));
+			new Broken("unknown-channel.json", "channel"),
+			new Broken("bidi-override-in-sender.json", OrderPlaced.SENDER_FIELD),
+			new Broken("zero-width-in-medication.json", "medicationId"));
 
 	/** Where the {@link OrderPlaced} JSON Schema is on the classpath. */
 	public static final String ORDER_PLACED_SCHEMA = "dev/orderpipeline/contracts/order-placed.schema.json";

@@ -29,7 +29,7 @@ public final class OrderConstraints {
 	 * @param value the value
 	 * @return the value
 	 * @throws InvalidOrderException if it is missing, blank, too long or holds control
-	 * characters
+	 * characters, format characters or unpaired surrogates
 	 */
 	public static String requireIdentifier(String field, String value) {
 		if (value == null) {
@@ -44,7 +44,21 @@ public final class OrderConstraints {
 		if (value.chars().anyMatch(Character::isISOControl)) {
 			throw new InvalidOrderException(field, "must not contain control characters");
 		}
+		if (value.codePoints().anyMatch(OrderConstraints::isInvisibleOrBroken)) {
+			throw new InvalidOrderException(field,
+					"must not contain format characters (bidirectional overrides, zero-width characters) "
+							+ "or unpaired surrogates");
+		}
 		return value;
+	}
+
+	/**
+	 * Characters that make an identifier look like another one (a right-to-left override,
+	 * a zero-width space) or that cannot be written as UTF-8 (a lone surrogate).
+	 */
+	private static boolean isInvisibleOrBroken(int codePoint) {
+		int type = Character.getType(codePoint);
+		return type == Character.FORMAT || type == Character.SURROGATE;
 	}
 
 	/**
