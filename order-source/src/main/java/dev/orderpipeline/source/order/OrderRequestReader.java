@@ -1,5 +1,9 @@
 package dev.orderpipeline.source.order;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -79,8 +83,21 @@ class OrderRequestReader {
 		if (body.length == 0) {
 			throw new InvalidOrderRequestException("body", "is required");
 		}
+		String text;
 		try {
-			return this.reader.readTree(body);
+			// Strict UTF-8 (RFC 8259): the JSON parser reads overlong forms such as C0 AF
+			// as characters, a classic way past filters.
+			text = StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(body))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			throw new InvalidOrderRequestException("body", "is not valid UTF-8");
+		}
+		try {
+			return this.reader.readTree(text);
 		}
 		catch (StreamConstraintsException ex) {
 			throw new InvalidOrderRequestException("body", "exceeds a JSON limit (nesting, number or string length)");
