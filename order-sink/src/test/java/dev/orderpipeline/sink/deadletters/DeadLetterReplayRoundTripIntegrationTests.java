@@ -12,6 +12,7 @@ import java.util.UUID;
 import dev.orderpipeline.testsupport.LegacyPublisher;
 import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.TestDatabase;
+import dev.orderpipeline.testsupport.TestTokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  * back to the dead-letter queue with its replay count, until the cap keeps it there.
  */
 @DirtiesContext
-@SpringBootTest(properties = { "server.port=0", "management.server.port=0", "orders.security.enabled=false" })
+@SpringBootTest(properties = { "server.port=0", "management.server.port=0" })
 class DeadLetterReplayRoundTripIntegrationTests {
 
 	private static final RabbitTestTopology topology = new RabbitTestTopology();
@@ -50,6 +51,7 @@ class DeadLetterReplayRoundTripIntegrationTests {
 	static void properties(DynamicPropertyRegistry registry) {
 		topology.register(registry);
 		database.register(registry);
+		TestTokens.shared().register(registry);
 	}
 
 	@Autowired
