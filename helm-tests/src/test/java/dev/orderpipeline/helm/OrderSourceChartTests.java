@@ -25,7 +25,9 @@ class OrderSourceChartTests {
 		assertThat(settings).containsEntry("ORDERS_SOURCE_READ_API_BASE_URL", "https://orders.example.com")
 			.containsEntry("ORDERS_SOURCE_MAX_IN_FLIGHT", "256")
 			.containsEntry("ORDERS_SOURCE_CONFIRM_TIMEOUT", "3s")
-			.containsEntry("ORDERS_QUEUE", "orders_v2");
+			.containsEntry("ORDERS_QUEUE", "orders_v2")
+			// Its broker user may only publish (see the README's broker permissions).
+			.containsEntry("SPRING_PROFILES_ACTIVE", "publish-only");
 	}
 
 	@Test
