@@ -27,7 +27,7 @@ record BenchOptions(Duration warmup, Duration duration, int connections, int rat
 
 	static final String USAGE = """
 			bench/run [--name=value ...]
-			  --warmup=30s          load before measuring (JIT warm-up)
+			  --warmup=60s          load before measuring (JIT warm-up)
 			  --duration=60s        measured load
 			  --connections=64      concurrent connections (closed loop)
 			  --rate=0              orders/s, open loop at a fixed rate (0: closed loop)
@@ -47,7 +47,7 @@ record BenchOptions(Duration warmup, Duration duration, int connections, int rat
 			values.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
 		}
 		String version = System.getProperty("bench.version", "0.1.0-SNAPSHOT");
-		BenchOptions options = new BenchOptions(duration(values.remove("warmup"), "30s"),
+		BenchOptions options = new BenchOptions(duration(values.remove("warmup"), "60s"),
 				duration(values.remove("duration"), "60s"), Integer.parseInt(values.getOrDefault("connections", "64")),
 				Integer.parseInt(values.getOrDefault("rate", "0")), backlogs(values.remove("backlogs")),
 				Boolean.parseBoolean(values.getOrDefault("ceilings", "true")),

@@ -78,10 +78,12 @@ public class OrderSecurity {
 					+ "spring.security.oauth2.resourceserver.jwt.public-key-location, jwk-set-uri or issuer-uri "
 					+ "(bin/run sets a development key), or turn security off explicitly with orders.security.enabled=false");
 		}
+		ReactiveJwtDecoder remembering = new CachingJwtDecoder(tokens, this.properties.tokenCacheSize());
 		return http.authorizeExchange(routes)
 			.oauth2ResourceServer((server) -> server.authenticationEntryPoint(this.problems)
 				.accessDeniedHandler(this.problems)
-				.jwt((jwt) -> jwt.jwtDecoder(tokens).jwtAuthenticationConverter(authenticationConverter())))
+				.bearerTokenConverter(new BearerTokenConverter())
+				.jwt((jwt) -> jwt.jwtDecoder(remembering).jwtAuthenticationConverter(authenticationConverter())))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(this.problems)
 				.accessDeniedHandler(this.problems))
 			.build();

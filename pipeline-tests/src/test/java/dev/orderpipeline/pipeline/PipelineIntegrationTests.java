@@ -9,13 +9,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import dev.orderpipeline.testsupport.TestTokens;
+import dev.orderpipeline.testsupport.LegacyPublisher;
 import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.ServiceProcess;
 import dev.orderpipeline.testsupport.TestDatabase;
+import dev.orderpipeline.testsupport.TestTokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,6 +93,59 @@ class PipelineIntegrationTests {
 		assertThat(stored.get("channel").stringValue()).isEqualTo("API");
 		assertThat(database.countOrders("order_id = '" + orderId + "'")).isOne();
 		assertThat(get(sink.actuatorUri().resolve("/actuator/prometheus")).body()).contains("orders_stored_total");
+	}
+
+	@Test
+	void oneTraceRunsFromTheRequestThroughTheBrokerToTheRow() throws Exception {
+		String sender = sender();
+		String traceId = UUID.randomUUID().toString().replace("-", "");
+		String traceparent = "00-" + traceId + "-" + traceId.substring(0, 16) + "-01";
+		HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(source.baseUri().resolve("/orders"))
+			.header("Content-Type", "application/json")
+			.header("Authorization", "Bearer " + TestTokens.shared().token(sender, "orders:write"))
+			.header("traceparent", traceparent)
+			.POST(HttpRequest.BodyPublishers.ofString(body(sender)))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(accepted.statusCode()).isEqualTo(202);
+		String orderId = json.readTree(accepted.body()).get("orderId").stringValue();
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> database.countOrders("order_id = '" + orderId + "' AND trace_id = '" + traceId + "'") == 1);
+		URI location = URI.create(accepted.headers().firstValue("Location").orElseThrow());
+		assertThat(json.readTree(get(location, sender).body()).get("traceId").stringValue()).isEqualTo(traceId);
+	}
+
+	@Test
+	void everyMetricTheGrafanaDashboardQueriesIsExported() throws Exception {
+		// Events behind the meters that appear only once they happened.
+		String sender = sender();
+		assertThat(post(source, "/orders", sender, null).statusCode()).isEqualTo(202);
+		HttpResponse<String> invalid = http.send(HttpRequest.newBuilder(source.baseUri().resolve("/orders"))
+			.header("Content-Type", "application/json")
+			.header("Authorization", "Bearer " + TestTokens.shared().token(sender, "orders:write"))
+			.POST(HttpRequest.BodyPublishers.ofString("{}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(invalid.statusCode()).isEqualTo(400);
+		LegacyPublisher.publish(topology.queue(), "not an order", null);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> get(sink.actuatorUri().resolve("/actuator/prometheus")).body()
+				.contains("orders_dead_lettered_total"));
+		String exported = get(source.actuatorUri().resolve("/actuator/prometheus")).body()
+				+ get(sink.actuatorUri().resolve("/actuator/prometheus")).body();
+		Set<String> series = exported.lines()
+			.filter((line) -> !line.startsWith("#") && !line.isBlank())
+			.map((line) -> line.split("[{ ]", 2)[0])
+			.collect(Collectors.toSet());
+		JsonNode dashboard = json.readTree(Path.of("../helm/order-pipeline/dashboards/order-pipeline.json").toFile());
+		Set<String> queried = new TreeSet<>();
+		Pattern metric = Pattern.compile("\\b((?:orders|jvm|process|http|rabbitmq|r2dbc)_[a-z0-9_]+)\\b");
+		dashboard.findValues("expr").forEach((expr) -> {
+			Matcher names = metric.matcher(expr.stringValue());
+			while (names.find()) {
+				queried.add(names.group(1));
+			}
+		});
+		assertThat(queried).contains("orders_accepted_total", "orders_stored_total", "orders_queue_depth");
+		assertThat(series).containsAll(queried);
 	}
 
 	@Test

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -14,6 +16,8 @@ import dev.orderpipeline.contracts.OrderPlaced;
 import dev.orderpipeline.sink.store.OrderStore;
 import dev.orderpipeline.sink.store.OrderStore.StoreResult;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -56,12 +60,16 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 
 	private final SinkMetrics metrics;
 
+	private final MessageTracing tracing;
+
 	private final CountDownLatch stopping = new CountDownLatch(1);
 
 	private volatile boolean failing;
 
 	OrderBatchConsumer(InboundOrderDecoder decoder, OrderStore store, DeadLetterPublisher deadLetters,
-			OrderSinkProperties properties, ApplicationEventPublisher events, MeterRegistry meterRegistry) {
+			OrderSinkProperties properties, ApplicationEventPublisher events, MeterRegistry meterRegistry,
+			MessageTracing tracing) {
+		this.tracing = tracing;
 		this.decoder = decoder;
 		this.store = store;
 		this.deadLetters = deadLetters;
@@ -81,24 +89,29 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 		List<Rejected> rejected = new ArrayList<>();
 		for (int i = 0; i < bodies.size(); i++) {
 			Map<String, Object> messageHeaders = headers.get(i);
+			Span span = this.tracing.start(messageHeaders);
 			try {
-				orders.add(
-						new Inbound(bodies.get(i), messageHeaders, this.decoder.decode(bodies.get(i), messageHeaders)));
+				orders.add(new Inbound(bodies.get(i), messageHeaders,
+						this.decoder.decode(bodies.get(i), messageHeaders), span));
 			}
 			catch (UndecodableOrderException ex) {
 				rejected.add(new Rejected(bodies.get(i), messageHeaders,
-						DeadLetterPublisher.Failure.undecodable(ex.getMessage())));
+						DeadLetterPublisher.Failure.undecodable(ex.getMessage()), span));
 			}
 		}
 		if (!orders.isEmpty()) {
 			store(orders, rejected);
 		}
 		for (Rejected message : rejected) {
-			logger.warn("Dead-lettering a message (" + message.failure().kind() + "): " + message.failure().message());
-			retrying("dead-lettering", () -> {
-				this.deadLetters.publish(message.body(), message.headers(), message.failure());
-				return null;
-			});
+			try (Tracer.SpanInScope scope = this.tracing.inScope(message.span())) {
+				logger.warn(
+						"Dead-lettering a message (" + message.failure().kind() + "): " + message.failure().message());
+				retrying("dead-lettering", () -> {
+					this.deadLetters.publish(message.body(), message.headers(), message.failure());
+					return null;
+				});
+			}
+			message.span().error(new IllegalArgumentException(message.failure().message())).end();
 			this.metrics.deadLettered(message.failure().kind());
 		}
 		this.metrics.batch(bodies.size());
@@ -106,28 +119,34 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 
 	private void store(List<Inbound> orders, List<Rejected> rejected) {
 		List<OrderPlaced> events = orders.stream().map(Inbound::order).toList();
+		Map<OrderPlaced, String> traceIds = new IdentityHashMap<>();
+		orders.forEach((order) -> traceIds.put(order.order(), MessageTracing.traceId(order.span())));
 		try {
-			this.metrics.stored(retrying("storing a batch", () -> this.metrics.timeWrite(() -> write(events))));
+			this.metrics
+				.stored(retrying("storing a batch", () -> this.metrics.timeWrite(() -> write(events, traceIds::get))));
 			this.metrics.committed(events);
+			orders.forEach((order) -> order.span().end());
 		}
 		catch (PermanentFailureException ex) {
 			logger.warn("A batch of " + orders.size() + " was refused (" + ex.getMessage()
 					+ "); storing its orders one by one");
 			for (Inbound order : orders) {
 				try {
-					this.metrics.stored(retrying("storing an order", () -> write(List.of(order.order()))));
+					this.metrics
+						.stored(retrying("storing an order", () -> write(List.of(order.order()), traceIds::get)));
 					this.metrics.committed(List.of(order.order()));
+					order.span().end();
 				}
 				catch (PermanentFailureException refused) {
 					rejected.add(new Rejected(order.body(), order.headers(),
-							DeadLetterPublisher.Failure.refused(refused.getMessage())));
+							DeadLetterPublisher.Failure.refused(refused.getMessage()), order.span()));
 				}
 			}
 		}
 	}
 
-	private StoreResult write(List<OrderPlaced> orders) {
-		return this.store.store(orders).block(this.properties.writeTimeout());
+	private StoreResult write(List<OrderPlaced> orders, Function<OrderPlaced, String> traceIds) {
+		return this.store.store(orders, traceIds).block(this.properties.writeTimeout());
 	}
 
 	/**
@@ -213,10 +232,10 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 		return Collections.nCopies(batch.getPayload().size(), Map.of());
 	}
 
-	private record Inbound(byte[] body, Map<String, Object> headers, OrderPlaced order) {
+	private record Inbound(byte[] body, Map<String, Object> headers, OrderPlaced order, Span span) {
 	}
 
-	private record Rejected(byte[] body, Map<String, Object> headers, DeadLetterPublisher.Failure failure) {
+	private record Rejected(byte[] body, Map<String, Object> headers, DeadLetterPublisher.Failure failure, Span span) {
 	}
 
 	static class PermanentFailureException extends RuntimeException {

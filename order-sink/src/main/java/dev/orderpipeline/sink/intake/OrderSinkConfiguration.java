@@ -7,6 +7,8 @@ import java.util.function.Consumer;
 import dev.orderpipeline.sink.store.OrderStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,6 +23,7 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.MessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.stream.config.ListenerContainerCustomizer;
 import org.springframework.context.ApplicationEventPublisher;
@@ -53,9 +56,11 @@ class OrderSinkConfiguration {
 	@Bean
 	OrderBatchConsumer orderBatchConsumer(JsonMapper json, Clock clock, OrderStore store,
 			DeadLetterPublisher deadLetters, OrderSinkProperties properties, ApplicationEventPublisher events,
-			MeterRegistry meterRegistry) {
+			MeterRegistry meterRegistry, ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+		MessageTracing tracing = new MessageTracing(tracer.getIfAvailable(() -> Tracer.NOOP),
+				propagator.getIfAvailable(() -> Propagator.NOOP));
 		return new OrderBatchConsumer(new InboundOrderDecoder(json, clock), store, deadLetters, properties, events,
-				meterRegistry);
+				meterRegistry, tracing);
 	}
 
 	@Bean

@@ -16,6 +16,7 @@ import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,11 +31,11 @@ public class OrderStore {
 	private static final Log logger = LogFactory.getLog(OrderStore.class);
 
 	private static final String INSERT = "INSERT INTO orders "
-			+ "(order_id, medication_id, sender_user_id, status, channel, created_at, updated_at) VALUES ";
+			+ "(order_id, medication_id, sender_user_id, status, channel, created_at, updated_at, trace_id) VALUES ";
 
 	private static final String ON_CONFLICT = " ON CONFLICT (order_id) DO NOTHING RETURNING order_id";
 
-	private static final int PARAMETERS_PER_ROW = 6;
+	private static final int PARAMETERS_PER_ROW = 7;
 
 	private final DatabaseClient database;
 
@@ -51,6 +52,16 @@ public class OrderStore {
 	 * @return what was stored once the statement committed
 	 */
 	public Mono<StoreResult> store(List<OrderPlaced> orders) {
+		return store(orders, (order) -> null);
+	}
+
+	/**
+	 * Stores orders in one statement, each with the trace it came in.
+	 * @param orders the orders, at least one
+	 * @param traceIds the W3C trace id of each order, or {@code null}
+	 * @return what was stored once the statement committed
+	 */
+	public Mono<StoreResult> store(List<OrderPlaced> orders, Function<OrderPlaced, String> traceIds) {
 		// Every value bound at once: each single bind copies the bindings made so far.
 		List<Object> values = new ArrayList<>(orders.size() * PARAMETERS_PER_ROW);
 		for (OrderPlaced order : orders) {
@@ -60,6 +71,8 @@ public class OrderStore {
 			values.add(order.status().stream().map(OrderStatus::name).toArray(String[]::new));
 			values.add(order.channel().name());
 			values.add(order.createdAt());
+			String traceId = traceIds.apply(order);
+			values.add((traceId != null) ? Parameter.from(traceId) : Parameter.empty(String.class));
 		}
 		DatabaseClient.GenericExecuteSpec insert = this.database.sql(insertStatement(orders.size())).bindValues(values);
 		return insert.map((row) -> row.get(0, UUID.class))
@@ -93,10 +106,11 @@ public class OrderStore {
 		for (int row = 0; row < rows; row++) {
 			int p = row * PARAMETERS_PER_ROW;
 			sql.append((row > 0) ? ", (" : "(");
-			for (int i = 1; i <= PARAMETERS_PER_ROW; i++) {
+			// $1..$6, then created_at again as updated_at, then the trace id
+			for (int i = 1; i <= 6; i++) {
 				sql.append('$').append(p + i).append(", ");
 			}
-			sql.append('$').append(p + PARAMETERS_PER_ROW).append(')');
+			sql.append('$').append(p + 6).append(", $").append(p + 7).append(')');
 		}
 		return sql.append(ON_CONFLICT).toString();
 	}

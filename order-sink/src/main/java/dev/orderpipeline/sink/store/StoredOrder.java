@@ -23,11 +23,12 @@ import org.springframework.data.relational.core.mapping.Table;
  * @param createdAt when the order was accepted at intake
  * @param updatedAt when the order last changed
  * @param storedAt when the row was written
+ * @param traceId the W3C trace id of the request that placed the order, if it had one
  */
 @Table("orders")
 public record StoredOrder(@Id UUID orderId, String medicationId,
 		@JsonProperty(OrderPlaced.SENDER_FIELD) String senderUserId, List<OrderStatus> status, OrderChannel channel,
-		Instant createdAt, Instant updatedAt, Instant storedAt) {
+		Instant createdAt, Instant updatedAt, Instant storedAt, String traceId) {
 
 	/**
 	 * Whether this row holds the same order content as an event (its id aside).

@@ -55,8 +55,9 @@ class OrderReadControllerTests {
 	void answersAStoredOrderWithTheLegacyFieldNames() {
 		UUID id = UUID.randomUUID();
 		Instant created = Instant.parse("2026-11-24T08:00:00.123456Z");
-		given(this.repository.findById(id)).willReturn(Mono.just(new StoredOrder(id, "med-1", "user-1",
-				List.of(OrderStatus.PENDING), OrderChannel.API, created, created, created.plusMillis(40))));
+		given(this.repository.findById(id))
+			.willReturn(Mono.just(new StoredOrder(id, "med-1", "user-1", List.of(OrderStatus.PENDING), OrderChannel.API,
+					created, created, created.plusMillis(40), "4bf92f3577b34da6a3ce929d0e0e4736")));
 		this.client.get()
 			.uri("/orders/{id}", id)
 			.exchange()
@@ -72,7 +73,9 @@ class OrderReadControllerTests {
 			.jsonPath("$.channel")
 			.isEqualTo("API")
 			.jsonPath("$.createdAt")
-			.isEqualTo("2026-11-24T08:00:00.123456Z");
+			.isEqualTo("2026-11-24T08:00:00.123456Z")
+			.jsonPath("$.traceId")
+			.isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
 	}
 
 	@Test
@@ -160,7 +163,7 @@ class OrderReadControllerTests {
 		UUID id = UUID.randomUUID();
 		Instant created = Instant.parse("2026-11-24T08:00:00Z");
 		given(this.repository.findById(id)).willReturn(Mono.just(new StoredOrder(id, "med-1", sender,
-				List.of(OrderStatus.PENDING), OrderChannel.API, created, created, created)));
+				List.of(OrderStatus.PENDING), OrderChannel.API, created, created, created, null)));
 		return id;
 	}
 

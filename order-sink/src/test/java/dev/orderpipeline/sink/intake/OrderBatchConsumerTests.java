@@ -29,6 +29,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
@@ -58,9 +59,9 @@ class OrderBatchConsumerTests {
 
 	@Test
 	void storesAWholeBatchInOneWrite() {
-		given(this.store.store(anyList())).willAnswer((call) -> stored(call.getArgument(0)));
+		given(this.store.store(anyList(), any())).willAnswer((call) -> stored(call.getArgument(0)));
 		consumer().accept(batch(order("a"), order("b"), legacy("c")));
-		verify(this.store, times(1)).store(anyList());
+		verify(this.store, times(1)).store(anyList(), any());
 		assertThat(this.meters.counter("orders.stored").count()).isEqualTo(3);
 		assertThat(this.deadLetters).isEmpty();
 	}
@@ -68,7 +69,7 @@ class OrderBatchConsumerTests {
 	@Test
 	void deadLettersAnUndecodableMessageWithItsCauseAndStoresItsNeighbours() {
 		List<List<OrderPlaced>> writes = new ArrayList<>();
-		given(this.store.store(anyList())).willAnswer((call) -> {
+		given(this.store.store(anyList(), any())).willAnswer((call) -> {
 			writes.add(call.getArgument(0));
 			return stored(call.getArgument(0));
 		});
@@ -84,7 +85,7 @@ class OrderBatchConsumerTests {
 	@Test
 	void retriesATransientFailureUntilItPassesReportingNotReadyMeanwhile() {
 		AtomicInteger attempts = new AtomicInteger();
-		given(this.store.store(anyList())).willAnswer((call) -> (attempts.incrementAndGet() <= 3)
+		given(this.store.store(anyList(), any())).willAnswer((call) -> (attempts.incrementAndGet() <= 3)
 				? Mono.error(new R2dbcNonTransientResourceException("Connection refused", "08001"))
 				: stored(call.getArgument(0)));
 		consumer().accept(batch(order("a")));
@@ -96,7 +97,7 @@ class OrderBatchConsumerTests {
 	@Test
 	void retriesATimeoutAndAnUnexpectedFailureTooRatherThanDeadLettering() {
 		AtomicInteger attempts = new AtomicInteger();
-		given(this.store.store(anyList())).willAnswer((call) -> switch (attempts.incrementAndGet()) {
+		given(this.store.store(anyList(), any())).willAnswer((call) -> switch (attempts.incrementAndGet()) {
 			case 1 -> Mono.never();
 			case 2 -> Mono.error(new IllegalStateException("pool closed"));
 			default -> stored(call.getArgument(0));
@@ -110,7 +111,7 @@ class OrderBatchConsumerTests {
 
 	@Test
 	void whenTheDatabaseRefusesABatchStoresItsOrdersOneByOneAndDeadLettersTheRefusedOne() {
-		given(this.store.store(anyList())).willAnswer((call) -> {
+		given(this.store.store(anyList(), any())).willAnswer((call) -> {
 			List<OrderPlaced> orders = call.getArgument(0);
 			if (orders.stream().anyMatch((order) -> order.medicationId().equals("refused"))) {
 				return Mono.error(new R2dbcDataIntegrityViolationException("timestamp out of range", "22008"));
@@ -128,7 +129,7 @@ class OrderBatchConsumerTests {
 
 	@Test
 	void retriesDeadLetteringUntilTheBrokerConfirms() {
-		given(this.store.store(anyList())).willAnswer((call) -> stored(call.getArgument(0)));
+		given(this.store.store(anyList(), any())).willAnswer((call) -> stored(call.getArgument(0)));
 		AtomicInteger attempts = new AtomicInteger();
 		DeadLetterPublisher flaky = this.deadLetterPublisher;
 		this.deadLetterPublisher = (body, headers, failure) -> {
@@ -144,7 +145,7 @@ class OrderBatchConsumerTests {
 
 	@Test
 	void aShutdownDuringAnOutageLeavesTheBatchForRedeliveryAndDeadLettersNothing() throws Exception {
-		given(this.store.store(anyList()))
+		given(this.store.store(anyList(), any()))
 			.willReturn(Mono.error(new R2dbcNonTransientResourceException("Connection refused", "08001")));
 		OrderBatchConsumer consumer = consumer();
 		CompletableFuture<Void> running = CompletableFuture.runAsync(() -> consumer.accept(batch(order("a"))));
@@ -159,11 +160,11 @@ class OrderBatchConsumerTests {
 
 	@Test
 	void usesEachMessagesOwnHeaders() {
-		given(this.store.store(anyList())).willAnswer((call) -> stored(call.getArgument(0)));
+		given(this.store.store(anyList(), any())).willAnswer((call) -> stored(call.getArgument(0)));
 		UUID first = UUID.randomUUID();
 		UUID second = UUID.randomUUID();
 		List<OrderPlaced> written = new ArrayList<>();
-		given(this.store.store(anyList())).willAnswer((call) -> {
+		given(this.store.store(anyList(), any())).willAnswer((call) -> {
 			written.addAll(call.getArgument(0));
 			return stored(call.getArgument(0));
 		});
@@ -188,7 +189,7 @@ class OrderBatchConsumerTests {
 					if (event instanceof AvailabilityChangeEvent<?> change) {
 						this.events.add(change.getState());
 					}
-				}, this.meters);
+				}, this.meters, MessageTracing.none());
 	}
 
 	private static Mono<StoreResult> stored(List<OrderPlaced> orders) {

@@ -12,6 +12,12 @@ import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
 import reactor.core.publisher.Mono;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.InvalidMediaTypeException;
@@ -59,6 +65,14 @@ class OrderController {
 	}
 
 	@PostMapping(path = "/orders", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Place an order",
+			description = "Answers 202 once the broker confirmed the order; the order is stored moments later "
+					+ "and can be read at Location. Needs scope orders:write; sender_userId must be the token's subject.",
+			requestBody = @RequestBody(required = true,
+					content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+							schema = @Schema(implementation = LegacyOrder.class))))
+	@ApiResponse(responseCode = "202", description = "Accepted: the broker confirmed the order")
+	@ProblemResponses
 	Mono<ResponseEntity<OrderAccepted>> place(ServerHttpRequest request,
 			@RequestHeader(name = OrderIds.IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
 		return accept(request, idempotencyKey, OrderChannel.API, true).map((order) -> {
@@ -70,6 +84,14 @@ class OrderController {
 	}
 
 	@PostMapping(path = "/queue/neworder", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Place an order (legacy route)",
+			description = "The legacy service's route: status optional, unknown fields ignored, a body without "
+					+ "Content-Type read as JSON. Answers the legacy message once the broker confirmed the order.",
+			requestBody = @RequestBody(required = true,
+					content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+							schema = @Schema(implementation = LegacyOrder.class))))
+	@ApiResponse(responseCode = "200", description = "Queued: the broker confirmed the order")
+	@ProblemResponses
 	Mono<LegacyAccepted> placeLegacy(ServerHttpRequest request,
 			@RequestHeader(name = OrderIds.IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
 		return accept(request, idempotencyKey, OrderChannel.LEGACY_HTTP, false)

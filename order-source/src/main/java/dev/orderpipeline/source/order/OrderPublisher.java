@@ -11,6 +11,8 @@ import java.util.function.Supplier;
 import com.rabbitmq.client.ShutdownSignalException;
 
 import dev.orderpipeline.contracts.OrderPlaced;
+import io.micrometer.context.ContextSnapshot;
+import io.micrometer.context.ContextSnapshotFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -45,6 +47,8 @@ class OrderPublisher implements DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(OrderPublisher.class);
 
+	private static final ContextSnapshotFactory SNAPSHOTS = ContextSnapshotFactory.builder().build();
+
 	private final StreamBridge streamBridge;
 
 	private final JsonMapper json;
@@ -78,10 +82,13 @@ class OrderPublisher implements DisposableBean {
 	 * {@link PublishFailedException}
 	 */
 	Mono<Void> publish(OrderPlaced order) {
-		return Mono.defer(() -> confirmed(order));
+		// The request's trace (in the Reactor context) is made current only where it is
+		// needed: around the send, so the message carries it in traceparent, and around
+		// failure logs. Automatic propagation at every operator cost more than the send.
+		return Mono.deferContextual((context) -> confirmed(order, SNAPSHOTS.captureFrom(context)));
 	}
 
-	private Mono<Void> confirmed(OrderPlaced order) {
+	private Mono<Void> confirmed(OrderPlaced order, ContextSnapshot trace) {
 		UUID orderId = order.orderId();
 		if (this.brokerBlocked.get()) {
 			return Mono.error(new PublishFailedException(orderId, PublishFailedException.Reason.BROKER_BLOCKED,
@@ -100,7 +107,8 @@ class OrderPublisher implements DisposableBean {
 			.setHeader(AmqpHeaders.MESSAGE_ID, orderId.toString())
 			.setHeader(AmqpHeaders.PUBLISH_CONFIRM_CORRELATION, correlation)
 			.build();
-		return Mono.fromCallable(() -> slot.send(() -> this.streamBridge.send(this.properties.binding(), message)))
+		return Mono
+			.fromCallable(trace.wrap(() -> slot.send(() -> this.streamBridge.send(this.properties.binding(), message))))
 			.subscribeOn(this.sender)
 			.flatMap((sent) -> Boolean.TRUE.equals(sent) ? Mono.fromFuture(correlation.getFuture(), true)
 					: Mono.error(new IllegalStateException("The binding refused the message")))
@@ -118,7 +126,11 @@ class OrderPublisher implements DisposableBean {
 				this.metrics.confirmed(Duration.ofNanos(System.nanoTime() - start));
 				return Mono.<Void>empty();
 			})
-			.onErrorMap((ex) -> !(ex instanceof PublishFailedException), (ex) -> failure(orderId, ex))
+			.onErrorMap((ex) -> !(ex instanceof PublishFailedException), (ex) -> {
+				try (ContextSnapshot.Scope scope = trace.setThreadLocals()) {
+					return failure(orderId, ex);
+				}
+			})
 			.doFinally((signal) -> slot.answered());
 	}
 

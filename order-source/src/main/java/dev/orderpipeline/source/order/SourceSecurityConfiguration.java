@@ -31,6 +31,11 @@ class SourceSecurityConfiguration {
 					+ "POST /queue/neworder without a token places orders in whatever sender's name the body gives");
 		}
 		return security.apiChain(http, (routes) -> {
+			// The API's documentation is public: it describes, it does not serve orders.
+			routes
+				.pathMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
+						"/webjars/swagger-ui/**")
+				.permitAll();
 			routes.pathMatchers(HttpMethod.POST, "/orders").hasAuthority(OrderAuthorities.WRITE);
 			if (anonymousLegacy) {
 				routes.pathMatchers(HttpMethod.POST, "/queue/neworder").permitAll();

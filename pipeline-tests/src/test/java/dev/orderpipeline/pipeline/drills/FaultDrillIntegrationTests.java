@@ -93,6 +93,32 @@ class FaultDrillIntegrationTests {
 	}
 
 	@Test
+	void onSigtermUnderLoadBothServicesFinishTheirWorkAndEveryAcceptedOrderIsStored() throws Exception {
+		AtomicReference<ServiceProcess> sink = new AtomicReference<>(startSink("order-sink-sigterm"));
+		AtomicReference<ServiceProcess> source = new AtomicReference<>(startSource());
+		OrderLoad load = OrderLoad.start(() -> source.get().baseUri(), 8);
+		try {
+			await().atMost(Duration.ofSeconds(30)).until(() -> load.accepted().size() > 300);
+			// SIGTERM, as an orchestrator sends: orders in flight are answered after
+			// their
+			// confirm, and no 2xx is given that the broker did not confirm.
+			source.get().stop();
+			source.set(track(source.get().restart()));
+			int beforeSink = load.accepted().size();
+			await().atMost(Duration.ofSeconds(30)).until(() -> load.accepted().size() > beforeSink + 300);
+			// The sink finishes and acknowledges its batch, then stops.
+			sink.get().stop();
+			sink.set(track(sink.get().restart()));
+			int afterSink = load.accepted().size();
+			await().atMost(Duration.ofSeconds(30)).until(() -> load.accepted().size() > afterSink + 300);
+		}
+		finally {
+			load.close();
+		}
+		assertEveryAcceptedOrderStoredOnce(load);
+	}
+
+	@Test
 	void whileRabbitMqRestartsClientsGet503AndEveryConfirmedOrderIsStored() throws Exception {
 		startSink("order-sink");
 		ServiceProcess source = startSource();
