@@ -333,10 +333,12 @@ class ServiceChartsTests {
 			.containsEntry("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI",
 					"https://login.example.com/realms/orders")
 			.containsEntry("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES", "orders-api")
-			.containsEntry("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT", "http://collector.observability:4318/v1/traces")
+			.containsEntry("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT",
+					"http://collector.observability:4318/v1/traces")
 			.containsEntry("MANAGEMENT_TRACING_SAMPLING_PROBABILITY", "0.1");
 		assertThat(Charts.render(chart.chart()).one(ConfigMap.class).getData()).doesNotContainKeys(
-				"SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI", "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT");
+				"SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI",
+				"MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT");
 	}
 
 	@ParameterizedTest
