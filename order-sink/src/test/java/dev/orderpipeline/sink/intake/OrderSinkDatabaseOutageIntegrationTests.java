@@ -8,8 +8,8 @@ import dev.orderpipeline.testsupport.LegacyPublisher;
 import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.TcpProxy;
 import dev.orderpipeline.testsupport.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
 import dev.orderpipeline.testsupport.TestTokens;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.rabbit.core.RabbitAdmin;

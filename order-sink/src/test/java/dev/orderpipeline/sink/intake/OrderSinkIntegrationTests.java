@@ -7,16 +7,20 @@ import java.util.UUID;
 import dev.orderpipeline.testsupport.LegacyPublisher;
 import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.TestDatabase;
+import dev.orderpipeline.testsupport.TestTokens;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
-import dev.orderpipeline.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.stream.binding.BindingsLifecycleController;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -32,6 +36,7 @@ import static org.awaitility.Awaitility.await;
  */
 @DirtiesContext
 @SpringBootTest(properties = { "server.port=0", "management.server.port=0" })
+@ExtendWith(OutputCaptureExtension.class)
 class OrderSinkIntegrationTests {
 
 	private static final RabbitTestTopology topology = new RabbitTestTopology();
@@ -137,6 +142,21 @@ class OrderSinkIntegrationTests {
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> database.countOrders("sender_user_id = '" + next + "'") == 1);
 		assertThat(this.rabbit.receive(topology.deadLetterQueue(), 500)).isNull();
+	}
+
+	@Test
+	void aMessageIsDeadLetteredUnderItsOwnTraceAndTheLogSaysWhich(CapturedOutput output) {
+		String traceId = UUID.randomUUID().toString().replace("-", "");
+		MessageProperties properties = new MessageProperties();
+		properties.setHeader("traceparent", "00-" + traceId + "-" + traceId.substring(0, 16) + "-01");
+		this.rabbit.send("", topology.queue(), new Message("not an order".getBytes(UTF_8), properties));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> output.toString()
+				.lines()
+				.anyMatch((line) -> line.contains("Dead-lettering") && line.contains(traceId)));
+		Message deadLetter = this.rabbit.receive(topology.deadLetterQueue(), 10_000);
+		assertThat(deadLetter).isNotNull();
+		assertThat(deadLetter.getMessageProperties().<String>getHeader("traceparent")).contains(traceId);
 	}
 
 	private static void publishLegacy(String body, String messageId) {
