@@ -17,9 +17,13 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
  * token with every request for the token's lifetime, and checking its signature again
  * each time costs more than the rest of placing an order. Only valid tokens are kept,
  * each no longer than its own expiry (never past {@code exp}, without the clock skew
- * allowed when it was checked), and the cache is bounded.
+ * allowed when it was checked) and never longer than five minutes, so that a signing key
+ * withdrawn at the issuer stops being honoured about when the issuer's key set is read
+ * again. The cache is bounded.
  */
 public class CachingJwtDecoder implements ReactiveJwtDecoder {
+
+	private static final Duration MAXIMUM_AGE = Duration.ofMinutes(5);
 
 	private final ReactiveJwtDecoder delegate;
 
@@ -52,7 +56,11 @@ public class CachingJwtDecoder implements ReactiveJwtDecoder {
 
 		@Override
 		public long expireAfterCreate(String token, Jwt jwt, long currentTime) {
-			return Math.max(0, Duration.between(Instant.now(), jwt.getExpiresAt()).toNanos());
+			Duration untilExpiry = Duration.between(Instant.now(), jwt.getExpiresAt());
+			if (untilExpiry.isNegative()) {
+				return 0;
+			}
+			return ((untilExpiry.compareTo(MAXIMUM_AGE) < 0) ? untilExpiry : MAXIMUM_AGE).toNanos();
 		}
 
 		@Override

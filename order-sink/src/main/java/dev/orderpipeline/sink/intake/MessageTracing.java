@@ -16,6 +16,8 @@ final class MessageTracing {
 
 	private static final String NO_TRACE = "00000000000000000000000000000000";
 
+	private static final String TRACEPARENT = "traceparent";
+
 	private final Tracer tracer;
 
 	private final Propagator propagator;
@@ -42,11 +44,17 @@ final class MessageTracing {
 	}
 
 	/**
-	 * The trace a span belongs to.
-	 * @param span the span
-	 * @return its 32-hex-digit trace id, or {@code null} without one
+	 * The trace a message came in, to keep with its order.
+	 * @param span the message's span
+	 * @param headers the message's headers
+	 * @return the 32-hex-digit trace id, or {@code null} when the message carried no
+	 * trace (a legacy publisher's): the span then began a trace of its own, which is not
+	 * the order's
 	 */
-	static String traceId(Span span) {
+	static String traceId(Span span, Map<String, Object> headers) {
+		if (!headers.containsKey(TRACEPARENT)) {
+			return null;
+		}
 		String traceId = span.context().traceId();
 		return (traceId == null || traceId.length() != 32 || NO_TRACE.equals(traceId)) ? null : traceId;
 	}

@@ -99,20 +99,30 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 						DeadLetterPublisher.Failure.undecodable(ex.getMessage()), span));
 			}
 		}
-		if (!orders.isEmpty()) {
-			store(orders, rejected);
-		}
-		for (Rejected message : rejected) {
-			try (Tracer.SpanInScope scope = this.tracing.inScope(message.span())) {
-				logger.warn(
-						"Dead-lettering a message (" + message.failure().kind() + "): " + message.failure().message());
-				retrying("dead-lettering", () -> {
-					this.deadLetters.publish(message.body(), message.headers(), message.failure());
-					return null;
-				});
+		try {
+			if (!orders.isEmpty()) {
+				store(orders, rejected);
 			}
-			message.span().error(new IllegalArgumentException(message.failure().message())).end();
-			this.metrics.deadLettered(message.failure().kind());
+			for (Rejected message : rejected) {
+				try (Tracer.SpanInScope scope = this.tracing.inScope(message.span())) {
+					logger.warn("Dead-lettering a message (" + message.failure().kind() + "): "
+							+ message.failure().message());
+					retrying("dead-lettering", () -> {
+						this.deadLetters.publish(message.body(), message.headers(), message.failure());
+						return null;
+					});
+				}
+				message.span().error(new IllegalArgumentException(message.failure().message())).end();
+				this.metrics.deadLettered(message.failure().kind());
+			}
+		}
+		catch (RuntimeException ex) {
+			// The batch goes back on the queue (a shutdown during an outage): its spans
+			// end
+			// here, those already ended stay as they were.
+			orders.forEach((order) -> order.span().error(ex).end());
+			rejected.forEach((message) -> message.span().error(ex).end());
+			throw ex;
 		}
 		this.metrics.batch(bodies.size());
 	}
@@ -120,7 +130,7 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 	private void store(List<Inbound> orders, List<Rejected> rejected) {
 		List<OrderPlaced> events = orders.stream().map(Inbound::order).toList();
 		Map<OrderPlaced, String> traceIds = new IdentityHashMap<>();
-		orders.forEach((order) -> traceIds.put(order.order(), MessageTracing.traceId(order.span())));
+		orders.forEach((order) -> traceIds.put(order.order(), MessageTracing.traceId(order.span(), order.headers())));
 		try {
 			this.metrics
 				.stored(retrying("storing a batch", () -> this.metrics.timeWrite(() -> write(events, traceIds::get))));

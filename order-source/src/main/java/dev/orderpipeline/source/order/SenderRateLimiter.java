@@ -22,17 +22,17 @@ class SenderRateLimiter {
 
 	SenderRateLimiter(OrderSourceProperties properties) {
 		this.limit = properties.rateLimit();
-		if (this.limit.enabled() && (this.limit.ordersPerSecond() < 1 || this.limit.burst() < 1)) {
-			throw new IllegalArgumentException(
-					"orders.source.rate-limit.orders-per-second and .burst must be at least 1 "
-							+ "(or turn the limit off with orders.source.rate-limit.enabled=false)");
+		if (this.limit.enabled()
+				&& (this.limit.ordersPerSecond() < 1 || this.limit.burst() < 1 || this.limit.senders() < 1)) {
+			throw new IllegalArgumentException("orders.source.rate-limit.orders-per-second, .burst and .senders "
+					+ "must be at least 1 " + "(or turn the limit off with orders.source.rate-limit.enabled=false)");
 		}
 		// A bucket untouched for as long as it takes to refill is full again: forgetting
 		// it changes nothing.
 		Duration refill = Duration
 			.ofMillis(Math.max(1000, 1000L * this.limit.burst() / Math.max(1, this.limit.ordersPerSecond())));
 		this.buckets = Caffeine.newBuilder()
-			.maximumSize(this.limit.senders())
+			.maximumSize(Math.max(1, this.limit.senders()))
 			.expireAfterAccess(refill.multipliedBy(2))
 			.build();
 	}
