@@ -6,14 +6,12 @@ import java.util.UUID;
 
 import dev.orderpipeline.sink.store.OrderRepository;
 import dev.orderpipeline.sink.store.StoredOrder;
+import dev.orderpipeline.security.Caller;
 import dev.orderpipeline.security.OrderAuthorities;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.ReactiveSecurityContextHolder;
-import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
@@ -41,19 +39,8 @@ class OrderReadController {
 		return this.repository.findById(orderId)
 			.switchIfEmpty(Mono.error(() -> problem(HttpStatus.NOT_FOUND, "order-not-found", "Order not found",
 					"No order " + orderId + " is stored (yet): an accepted order is stored within moments")))
-			.zipWith(caller())
+			.zipWith(Caller.current())
 			.map((found) -> readable(found.getT1(), found.getT2()));
-	}
-
-	/**
-	 * The caller, when the request carried a token; empty only with security off.
-	 */
-	private static Mono<Optional<Authentication>> caller() {
-		return ReactiveSecurityContextHolder.getContext()
-			.map(SecurityContext::getAuthentication)
-			.filter(JwtAuthenticationToken.class::isInstance)
-			.map(Optional::of)
-			.defaultIfEmpty(Optional.empty());
 	}
 
 	private static StoredOrder readable(StoredOrder order, Optional<Authentication> caller) {

@@ -4,9 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -91,8 +89,9 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 			Map<String, Object> messageHeaders = headers.get(i);
 			Span span = this.tracing.start(messageHeaders);
 			try {
+				OrderPlaced order = this.decoder.decode(bodies.get(i), messageHeaders);
 				orders.add(new Inbound(bodies.get(i), messageHeaders,
-						this.decoder.decode(bodies.get(i), messageHeaders), span));
+						new OrderStore.Row(order, MessageTracing.traceId(span, messageHeaders)), span));
 			}
 			catch (UndecodableOrderException ex) {
 				rejected.add(new Rejected(bodies.get(i), messageHeaders,
@@ -119,7 +118,7 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 		catch (RuntimeException ex) {
 			// The batch goes back on the queue (a shutdown during an outage): its spans
 			// end
-			// here, those already ended stay as they were.
+			// here; those already ended stay as they were.
 			orders.forEach((order) -> order.span().error(ex).end());
 			rejected.forEach((message) -> message.span().error(ex).end());
 			throw ex;
@@ -128,12 +127,10 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 	}
 
 	private void store(List<Inbound> orders, List<Rejected> rejected) {
-		List<OrderPlaced> events = orders.stream().map(Inbound::order).toList();
-		Map<OrderPlaced, String> traceIds = new IdentityHashMap<>();
-		orders.forEach((order) -> traceIds.put(order.order(), MessageTracing.traceId(order.span(), order.headers())));
+		List<OrderStore.Row> rows = orders.stream().map(Inbound::row).toList();
+		List<OrderPlaced> events = rows.stream().map(OrderStore.Row::order).toList();
 		try {
-			this.metrics
-				.stored(retrying("storing a batch", () -> this.metrics.timeWrite(() -> write(events, traceIds::get))));
+			this.metrics.stored(retrying("storing a batch", () -> this.metrics.timeWrite(() -> write(rows))));
 			this.metrics.committed(events);
 			orders.forEach((order) -> order.span().end());
 		}
@@ -142,9 +139,8 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 					+ "); storing its orders one by one");
 			for (Inbound order : orders) {
 				try {
-					this.metrics
-						.stored(retrying("storing an order", () -> write(List.of(order.order()), traceIds::get)));
-					this.metrics.committed(List.of(order.order()));
+					this.metrics.stored(retrying("storing an order", () -> write(List.of(order.row()))));
+					this.metrics.committed(List.of(order.row().order()));
 					order.span().end();
 				}
 				catch (PermanentFailureException refused) {
@@ -155,8 +151,8 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 		}
 	}
 
-	private StoreResult write(List<OrderPlaced> orders, Function<OrderPlaced, String> traceIds) {
-		return this.store.store(orders, traceIds).block(this.properties.writeTimeout());
+	private StoreResult write(List<OrderStore.Row> rows) {
+		return this.store.storeRows(rows).block(this.properties.writeTimeout());
 	}
 
 	/**
@@ -242,7 +238,7 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 		return Collections.nCopies(batch.getPayload().size(), Map.of());
 	}
 
-	private record Inbound(byte[] body, Map<String, Object> headers, OrderPlaced order, Span span) {
+	private record Inbound(byte[] body, Map<String, Object> headers, OrderStore.Row row, Span span) {
 	}
 
 	private record Rejected(byte[] body, Map<String, Object> headers, DeadLetterPublisher.Failure failure, Span span) {

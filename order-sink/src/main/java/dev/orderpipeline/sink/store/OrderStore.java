@@ -52,30 +52,31 @@ public class OrderStore {
 	 * @return what was stored once the statement committed
 	 */
 	public Mono<StoreResult> store(List<OrderPlaced> orders) {
-		return store(orders, (order) -> null);
+		return storeRows(orders.stream().map((order) -> new Row(order, null)).toList());
 	}
 
 	/**
 	 * Stores orders in one statement, each with the trace it came in.
-	 * @param orders the orders, at least one
-	 * @param traceIds the W3C trace id of each order, or {@code null}
+	 * @param rows the orders with their trace ids, at least one
 	 * @return what was stored once the statement committed
 	 */
-	public Mono<StoreResult> store(List<OrderPlaced> orders, Function<OrderPlaced, String> traceIds) {
+	public Mono<StoreResult> storeRows(List<Row> rows) {
 		// Every value bound at once: each single bind copies the bindings made so far.
-		List<Object> values = new ArrayList<>(orders.size() * PARAMETERS_PER_ROW);
-		for (OrderPlaced order : orders) {
+		List<Object> values = new ArrayList<>(rows.size() * PARAMETERS_PER_ROW);
+		for (Row row : rows) {
+			OrderPlaced order = row.order();
 			values.add(order.orderId());
 			values.add(order.medicationId());
 			values.add(order.senderUserId());
 			values.add(order.status().stream().map(OrderStatus::name).toArray(String[]::new));
 			values.add(order.channel().name());
 			values.add(order.createdAt());
-			String traceId = traceIds.apply(order);
-			values.add((traceId != null) ? Parameter.from(traceId) : Parameter.empty(String.class));
+			values.add((row.traceId() != null) ? Parameter.from(row.traceId()) : Parameter.empty(String.class));
 		}
-		DatabaseClient.GenericExecuteSpec insert = this.database.sql(insertStatement(orders.size())).bindValues(values);
-		return insert.map((row) -> row.get(0, UUID.class))
+		List<OrderPlaced> orders = rows.stream().map(Row::order).toList();
+		return this.database.sql(insertStatement(rows.size()))
+			.bindValues(values)
+			.map((row) -> row.get(0, UUID.class))
 			.all()
 			.collect(Collectors.toSet())
 			.flatMap((inserted) -> result(orders, inserted));
@@ -113,6 +114,17 @@ public class OrderStore {
 			sql.append('$').append(p + 6).append(", $").append(p + 7).append(')');
 		}
 		return sql.append(ON_CONFLICT).toString();
+	}
+
+	/**
+	 * An order to store and the W3C trace it came in.
+	 *
+	 * @param order the order
+	 * @param traceId the 32-hex-digit trace id, or {@code null} for an order that came
+	 * without a trace
+	 */
+	public record Row(OrderPlaced order, String traceId) {
+
 	}
 
 	/**

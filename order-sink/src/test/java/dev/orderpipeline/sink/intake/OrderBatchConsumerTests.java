@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.junit.jupiter.api.Test;
+import org.mockito.invocation.InvocationOnMock;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,7 +30,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
-import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
@@ -59,9 +59,9 @@ class OrderBatchConsumerTests {
 
 	@Test
 	void storesAWholeBatchInOneWrite() {
-		given(this.store.store(anyList(), any())).willAnswer((call) -> stored(call.getArgument(0)));
+		given(this.store.storeRows(anyList())).willAnswer((call) -> stored(ordersOf(call)));
 		consumer().accept(batch(order("a"), order("b"), legacy("c")));
-		verify(this.store, times(1)).store(anyList(), any());
+		verify(this.store, times(1)).storeRows(anyList());
 		assertThat(this.meters.counter("orders.stored").count()).isEqualTo(3);
 		assertThat(this.deadLetters).isEmpty();
 	}
@@ -69,9 +69,9 @@ class OrderBatchConsumerTests {
 	@Test
 	void deadLettersAnUndecodableMessageWithItsCauseAndStoresItsNeighbours() {
 		List<List<OrderPlaced>> writes = new ArrayList<>();
-		given(this.store.store(anyList(), any())).willAnswer((call) -> {
-			writes.add(call.getArgument(0));
-			return stored(call.getArgument(0));
+		given(this.store.storeRows(anyList())).willAnswer((call) -> {
+			writes.add(ordersOf(call));
+			return stored(ordersOf(call));
 		});
 		consumer().accept(batch(order("a"), "{not json", "{\"medicationId\": \"m\"}", order("b")));
 		assertThat(writes).singleElement().satisfies((write) -> assertThat(write).hasSize(2));
@@ -85,9 +85,9 @@ class OrderBatchConsumerTests {
 	@Test
 	void retriesATransientFailureUntilItPassesReportingNotReadyMeanwhile() {
 		AtomicInteger attempts = new AtomicInteger();
-		given(this.store.store(anyList(), any())).willAnswer((call) -> (attempts.incrementAndGet() <= 3)
+		given(this.store.storeRows(anyList())).willAnswer((call) -> (attempts.incrementAndGet() <= 3)
 				? Mono.error(new R2dbcNonTransientResourceException("Connection refused", "08001"))
-				: stored(call.getArgument(0)));
+				: stored(ordersOf(call)));
 		consumer().accept(batch(order("a")));
 		assertThat(attempts).hasValue(4);
 		assertThat(this.deadLetters).isEmpty();
@@ -97,10 +97,10 @@ class OrderBatchConsumerTests {
 	@Test
 	void retriesATimeoutAndAnUnexpectedFailureTooRatherThanDeadLettering() {
 		AtomicInteger attempts = new AtomicInteger();
-		given(this.store.store(anyList(), any())).willAnswer((call) -> switch (attempts.incrementAndGet()) {
+		given(this.store.storeRows(anyList())).willAnswer((call) -> switch (attempts.incrementAndGet()) {
 			case 1 -> Mono.never();
 			case 2 -> Mono.error(new IllegalStateException("pool closed"));
-			default -> stored(call.getArgument(0));
+			default -> stored(ordersOf(call));
 		});
 		OrderSinkProperties quickTimeout = new OrderSinkProperties("q.dlq", "q.dlx", Duration.ofMillis(50),
 				Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(10), 2, Duration.ofMillis(20));
@@ -111,8 +111,8 @@ class OrderBatchConsumerTests {
 
 	@Test
 	void whenTheDatabaseRefusesABatchStoresItsOrdersOneByOneAndDeadLettersTheRefusedOne() {
-		given(this.store.store(anyList(), any())).willAnswer((call) -> {
-			List<OrderPlaced> orders = call.getArgument(0);
+		given(this.store.storeRows(anyList())).willAnswer((call) -> {
+			List<OrderPlaced> orders = ordersOf(call);
 			if (orders.stream().anyMatch((order) -> order.medicationId().equals("refused"))) {
 				return Mono.error(new R2dbcDataIntegrityViolationException("timestamp out of range", "22008"));
 			}
@@ -129,7 +129,7 @@ class OrderBatchConsumerTests {
 
 	@Test
 	void retriesDeadLetteringUntilTheBrokerConfirms() {
-		given(this.store.store(anyList(), any())).willAnswer((call) -> stored(call.getArgument(0)));
+		given(this.store.storeRows(anyList())).willAnswer((call) -> stored(ordersOf(call)));
 		AtomicInteger attempts = new AtomicInteger();
 		DeadLetterPublisher flaky = this.deadLetterPublisher;
 		this.deadLetterPublisher = (body, headers, failure) -> {
@@ -145,7 +145,7 @@ class OrderBatchConsumerTests {
 
 	@Test
 	void aShutdownDuringAnOutageLeavesTheBatchForRedeliveryAndDeadLettersNothing() throws Exception {
-		given(this.store.store(anyList(), any()))
+		given(this.store.storeRows(anyList()))
 			.willReturn(Mono.error(new R2dbcNonTransientResourceException("Connection refused", "08001")));
 		OrderBatchConsumer consumer = consumer();
 		CompletableFuture<Void> running = CompletableFuture.runAsync(() -> consumer.accept(batch(order("a"))));
@@ -160,13 +160,13 @@ class OrderBatchConsumerTests {
 
 	@Test
 	void usesEachMessagesOwnHeaders() {
-		given(this.store.store(anyList(), any())).willAnswer((call) -> stored(call.getArgument(0)));
+		given(this.store.storeRows(anyList())).willAnswer((call) -> stored(ordersOf(call)));
 		UUID first = UUID.randomUUID();
 		UUID second = UUID.randomUUID();
 		List<OrderPlaced> written = new ArrayList<>();
-		given(this.store.store(anyList(), any())).willAnswer((call) -> {
-			written.addAll(call.getArgument(0));
-			return stored(call.getArgument(0));
+		given(this.store.storeRows(anyList())).willAnswer((call) -> {
+			written.addAll(ordersOf(call));
+			return stored(ordersOf(call));
 		});
 		String body = "{\"medicationId\": \"m\", \"sender_userId\": \"u\"}";
 		Message<List<byte[]>> batch = MessageBuilder.withPayload(List.of(body.getBytes(UTF_8), body.getBytes(UTF_8)))
@@ -190,6 +190,11 @@ class OrderBatchConsumerTests {
 						this.events.add(change.getState());
 					}
 				}, this.meters, MessageTracing.none());
+	}
+
+	private static List<OrderPlaced> ordersOf(InvocationOnMock call) {
+		List<OrderStore.Row> rows = call.getArgument(0);
+		return rows.stream().map(OrderStore.Row::order).toList();
 	}
 
 	private static Mono<StoreResult> stored(List<OrderPlaced> orders) {

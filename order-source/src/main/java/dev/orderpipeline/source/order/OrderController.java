@@ -10,6 +10,7 @@ import java.util.UUID;
 import dev.orderpipeline.contracts.LegacyOrder;
 import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
+import dev.orderpipeline.security.Caller;
 import reactor.core.publisher.Mono;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -24,9 +25,7 @@ import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.security.core.context.ReactiveSecurityContextHolder;
-import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
@@ -100,30 +99,18 @@ class OrderController {
 
 	private Mono<OrderPlaced> accept(ServerHttpRequest request, String idempotencyKey, OrderChannel channel,
 			boolean rejectUnknownFields) {
-		return body(request).zipWith(caller()).map((received) -> {
+		return body(request).zipWith(Caller.current()).map((received) -> {
 			LegacyOrder order = this.reader.read(received.getT1(), rejectUnknownFields);
-			received.getT2().filter((subject) -> !subject.equals(order.senderUserId())).ifPresent((subject) -> {
+			Optional<Authentication> caller = received.getT2();
+			if (caller.isPresent() && !caller.get().getName().equals(order.senderUserId())) {
 				throw new SenderMismatchException();
-			});
+			}
 			this.rateLimiter.acquire(order.senderUserId());
 			UUID orderId = OrderIds.forRequest(idempotencyKey, order.senderUserId());
 			Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 			this.metrics.accepted(channel);
 			return order.toEvent(orderId, now, channel);
 		}).flatMap((order) -> this.publisher.publish(order).thenReturn(order));
-	}
-
-	/**
-	 * The subject of the request's bearer token: the only sender an order may name. Empty
-	 * when the route is served without a token (anonymous legacy orders, or security
-	 * off).
-	 */
-	private static Mono<Optional<String>> caller() {
-		return ReactiveSecurityContextHolder.getContext()
-			.map(SecurityContext::getAuthentication)
-			.filter(JwtAuthenticationToken.class::isInstance)
-			.map((authentication) -> Optional.of(authentication.getName()))
-			.defaultIfEmpty(Optional.empty());
 	}
 
 	private Mono<byte[]> body(ServerHttpRequest request) {
