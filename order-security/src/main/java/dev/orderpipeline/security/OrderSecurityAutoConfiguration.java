@@ -13,6 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.autoconfigure.actuate.web.reactive.EndpointRequest;
@@ -22,6 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -56,6 +58,19 @@ public class OrderSecurityAutoConfiguration {
 	OrderSecurity orderSecurity(OrderSecurityProperties properties, ProblemSecurityHandler problems,
 			ObjectProvider<ReactiveJwtDecoder> decoder) {
 		return new OrderSecurity(properties, problems, decoder);
+	}
+
+	/**
+	 * Spring Security's own observations (a span and a timer around the filter chain,
+	 * each filter, authentication and authorization) are off: they cost more per request
+	 * than the token check, and {@code http.server.requests} already times every request
+	 * with its outcome. A bean of this type in the application turns them back on.
+	 * @return the settings
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	SecurityObservationSettings securityObservationSettings() {
+		return SecurityObservationSettings.noObservations();
 	}
 
 	/**
