@@ -16,7 +16,6 @@ import io.micrometer.context.ContextSnapshotFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,7 +26,6 @@ import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.amqp.rabbit.connection.ConnectionUnblockedEvent;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.support.AmqpHeaders;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.event.EventListener;
@@ -43,7 +41,7 @@ import org.springframework.util.MimeTypeUtils;
  * not hold a thread.
  */
 @Component
-class OrderPublisher implements DisposableBean {
+class OrderPublisher {
 
 	private static final Log logger = LogFactory.getLog(OrderPublisher.class);
 
@@ -61,17 +59,16 @@ class OrderPublisher implements DisposableBean {
 
 	private final AtomicBoolean brokerBlocked = new AtomicBoolean();
 
-	private final Scheduler sender;
+	private final SendBatcher sender;
 
 	OrderPublisher(StreamBridge streamBridge, JsonMapper json, OrderSourceProperties properties,
-			ObjectProvider<AbstractConnectionFactory> connectionFactories, OrderMetrics metrics) {
+			ObjectProvider<AbstractConnectionFactory> connectionFactories, OrderMetrics metrics, SendBatcher sender) {
 		this.metrics = metrics;
 		this.streamBridge = streamBridge;
 		this.json = json;
 		this.properties = properties;
 		this.inFlight = new Semaphore(properties.maxInFlight());
-		this.sender = Schedulers.newBoundedElastic(properties.publishThreads(), properties.maxInFlight(),
-				"order-publish");
+		this.sender = sender;
 		connectionFactories.forEach((factory) -> factory.addConnectionListener(new BlockedStateReset()));
 	}
 
@@ -108,8 +105,9 @@ class OrderPublisher implements DisposableBean {
 			.setHeader(AmqpHeaders.PUBLISH_CONFIRM_CORRELATION, correlation)
 			.build();
 		return Mono
-			.fromCallable(trace.wrap(() -> slot.send(() -> this.streamBridge.send(this.properties.binding(), message))))
-			.subscribeOn(this.sender)
+			.fromFuture(() -> this.sender
+				.send(trace.wrap(() -> slot.send(() -> this.streamBridge.send(this.properties.binding(), message)))),
+					true)
 			.flatMap((sent) -> Boolean.TRUE.equals(sent) ? Mono.fromFuture(correlation.getFuture(), true)
 					: Mono.error(new IllegalStateException("The binding refused the message")))
 			.publishOn(Schedulers.parallel())
@@ -132,11 +130,6 @@ class OrderPublisher implements DisposableBean {
 				}
 			})
 			.doFinally((signal) -> slot.answered());
-	}
-
-	@Override
-	public void destroy() {
-		this.sender.dispose();
 	}
 
 	private static PublishFailedException failure(UUID orderId, Throwable ex) {

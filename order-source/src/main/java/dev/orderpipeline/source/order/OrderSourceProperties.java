@@ -20,8 +20,6 @@ import org.springframework.util.unit.DataSize;
  * answered 503 at once. Default 512.
  * @param maxBodySize largest accepted request body. Default 16KB.
  * @param retryAfter the {@code Retry-After} given with a 503. Default 5 seconds.
- * @param publishThreads threads that hand orders to the broker, each on a channel of its
- * own. Default 2.
  * @param allowAnonymousLegacyOrders whether {@code POST /queue/neworder} serves legacy
  * clients that send no token (the body's sender is then trusted). Logged as a warning at
  * start. Default {@code false}.
@@ -31,8 +29,8 @@ import org.springframework.util.unit.DataSize;
 public record OrderSourceProperties(@DefaultValue("orders-out-0") String binding,
 		@DefaultValue("http://localhost:8001") URI readApiBaseUrl, @DefaultValue("5s") Duration confirmTimeout,
 		@DefaultValue("512") int maxInFlight, @DefaultValue("16KB") DataSize maxBodySize,
-		@DefaultValue("5s") Duration retryAfter, @DefaultValue("2") int publishThreads,
-		@DefaultValue("false") boolean allowAnonymousLegacyOrders, @DefaultValue RateLimit rateLimit) {
+		@DefaultValue("5s") Duration retryAfter, @DefaultValue("false") boolean allowAnonymousLegacyOrders,
+		@DefaultValue RateLimit rateLimit) {
 
 	/**
 	 * The limit of orders one sender may place, held by each instance on its own: behind

@@ -4,7 +4,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
@@ -53,6 +62,9 @@ class OrderSourceIntegrationTests {
 	@Autowired
 	private JsonMapper json;
 
+	@Autowired
+	private SendBatcher batcher;
+
 	@DynamicPropertySource
 	static void queue(DynamicPropertyRegistry registry) {
 		TestTokens.shared().register(registry);
@@ -68,6 +80,61 @@ class OrderSourceIntegrationTests {
 	static void deleteQueueAndExchange() {
 		admin.deleteQueue(QUEUE);
 		admin.deleteExchange(QUEUE);
+	}
+
+	@Test
+	void ordersQueuedWhileABatchIsSentGoOutTogetherOnTheBindersTemplateAndAreAllConfirmed() throws Exception {
+		placeOrder("med-first");
+		assertThat(this.batcher.template()).as("the binder's template of the orders binding").isNotNull();
+		CountDownLatch sending = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		this.batcher.send(() -> {
+			sending.countDown();
+			return release.await(10, TimeUnit.SECONDS);
+		});
+		assertThat(sending.await(10, TimeUnit.SECONDS)).isTrue();
+		ExecutorService clients = Executors.newFixedThreadPool(20);
+		try {
+			List<Future<String>> accepted = new ArrayList<>();
+			for (int i = 0; i < 20; i++) {
+				String medication = "med-batch-" + i;
+				accepted.add(clients.submit(() -> placeOrder(medication)));
+			}
+			Thread.sleep(500);
+			release.countDown();
+			Set<String> orderIds = new HashSet<>();
+			for (Future<String> order : accepted) {
+				orderIds.add(order.get(30, TimeUnit.SECONDS));
+			}
+			Set<String> queued = new HashSet<>();
+			this.rabbit.receive(QUEUE, 5000);
+			for (int i = 0; i < 20; i++) {
+				Message message = this.rabbit.receive(QUEUE, 5000);
+				assertThat(message).isNotNull();
+				queued.add(message.getMessageProperties().getMessageId());
+			}
+			assertThat(queued).isEqualTo(orderIds).hasSize(20);
+		}
+		finally {
+			clients.shutdownNow();
+			admin.purgeQueue(QUEUE);
+		}
+	}
+
+	private String placeOrder(String medication) {
+		return this.client.post()
+			.uri("/orders")
+			.headers((headers) -> headers.setBearerAuth(TestTokens.shared().token("user-it", "orders:write")))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"medicationId\": \"" + medication + "\", \"sender_userId\": \"user-it\"}")
+			.exchange()
+			.expectStatus()
+			.isAccepted()
+			.expectBody(OrderController.OrderAccepted.class)
+			.returnResult()
+			.getResponseBody()
+			.orderId()
+			.toString();
 	}
 
 	@Test

@@ -43,7 +43,7 @@ class SenderRateLimiterTests {
 
 	private static SenderRateLimiter limiter(OrderSourceProperties.RateLimit limit) {
 		return new SenderRateLimiter(new OrderSourceProperties("orders-out-0", URI.create("http://localhost:8001"),
-				Duration.ofSeconds(5), 512, DataSize.ofKilobytes(16), Duration.ofSeconds(5), 2, false, limit));
+				Duration.ofSeconds(5), 512, DataSize.ofKilobytes(16), Duration.ofSeconds(5), false, limit));
 	}
 
 }

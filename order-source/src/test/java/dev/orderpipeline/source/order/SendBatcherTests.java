@@ -1,0 +1,102 @@
+package dev.orderpipeline.source.order;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.amqp.AmqpConnectException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The sender's batches: what queues while a batch is sent goes out together, in one
+ * scope.
+ */
+class SendBatcherTests {
+
+	private final SendBatcher batcher = new SendBatcher();
+
+	private final AtomicInteger scopes = new AtomicInteger();
+
+	@AfterEach
+	void stop() {
+		this.batcher.destroy();
+	}
+
+	@Test
+	void sendsWhatQueuedMeanwhileAsOneBatchInOneScope() throws Exception {
+		this.batcher.scopeWith((sends) -> {
+			this.scopes.incrementAndGet();
+			sends.run();
+		});
+		CountDownLatch sending = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		CompletableFuture<Boolean> first = this.batcher.send(() -> {
+			sending.countDown();
+			return release.await(10, TimeUnit.SECONDS);
+		});
+		assertThat(sending.await(10, TimeUnit.SECONDS)).isTrue();
+		List<CompletableFuture<Boolean>> queued = List.of(this.batcher.send(() -> true), this.batcher.send(() -> false),
+				this.batcher.send(() -> true));
+		release.countDown();
+		assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new))).succeedsWithin(10,
+				TimeUnit.SECONDS);
+		assertThat(queued).extracting(CompletableFuture::join).containsExactly(true, false, true);
+		assertThat(this.scopes).as("a single send needs no scope; the three queued share one").hasValue(1);
+	}
+
+	@Test
+	void failsOnlyTheSendThatThrows() throws Exception {
+		CountDownLatch release = holdTheSender();
+		CompletableFuture<Boolean> failing = this.batcher.send(() -> {
+			throw new IllegalStateException("channel closed");
+		});
+		CompletableFuture<Boolean> next = this.batcher.send(() -> true);
+		release.countDown();
+		assertThat(next.get(10, TimeUnit.SECONDS)).isTrue();
+		assertThatExceptionOfType(Exception.class).isThrownBy(() -> failing.get(10, TimeUnit.SECONDS))
+			.withRootCauseInstanceOf(IllegalStateException.class);
+	}
+
+	@Test
+	void failsEverySendOfABatchWhoseScopeCannotOpenAndGoesOn() throws Exception {
+		this.batcher.scopeWith((sends) -> {
+			throw new AmqpConnectException(new java.net.ConnectException("Connection refused"));
+		});
+		CountDownLatch release = holdTheSender();
+		List<CompletableFuture<Boolean>> batch = List.of(this.batcher.send(() -> true), this.batcher.send(() -> true));
+		release.countDown();
+		for (CompletableFuture<Boolean> send : batch) {
+			assertThatExceptionOfType(Exception.class).isThrownBy(() -> send.get(10, TimeUnit.SECONDS))
+				.withCauseInstanceOf(AmqpConnectException.class);
+		}
+		assertThat(this.batcher.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void refusesSendsOnceStopped() {
+		this.batcher.destroy();
+		assertThatExceptionOfType(Exception.class)
+			.isThrownBy(() -> this.batcher.send(() -> true).get(10, TimeUnit.SECONDS))
+			.withCauseInstanceOf(IllegalStateException.class);
+	}
+
+	private CountDownLatch holdTheSender() throws InterruptedException {
+		CountDownLatch sending = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		this.batcher.send(() -> {
+			sending.countDown();
+			return release.await(10, TimeUnit.SECONDS);
+		});
+		assertThat(sending.await(10, TimeUnit.SECONDS)).isTrue();
+		return release;
+	}
+
+}
