@@ -84,7 +84,7 @@ class OrderSourceIntegrationTests {
 
 	@Test
 	void ordersQueuedWhileABatchIsSentGoOutTogetherOnTheBindersTemplateAndAreAllConfirmed() throws Exception {
-		placeOrder("med-first");
+		placeOrder("med-first", "user-batch");
 		assertThat(this.batcher.template()).as("the binder's template of the orders binding").isNotNull();
 		CountDownLatch sending = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
@@ -98,7 +98,7 @@ class OrderSourceIntegrationTests {
 			List<Future<String>> accepted = new ArrayList<>();
 			for (int i = 0; i < 20; i++) {
 				String medication = "med-batch-" + i;
-				accepted.add(clients.submit(() -> placeOrder(medication)));
+				accepted.add(clients.submit(() -> placeOrder(medication, "user-batch-" + medication)));
 			}
 			Thread.sleep(500);
 			release.countDown();
@@ -121,12 +121,13 @@ class OrderSourceIntegrationTests {
 		}
 	}
 
-	private String placeOrder(String medication) {
+	// A sender of its own for each order: the rate limit holds per sender.
+	private String placeOrder(String medication, String sender) {
 		return this.client.post()
 			.uri("/orders")
-			.headers((headers) -> headers.setBearerAuth(TestTokens.shared().token("user-it", "orders:write")))
+			.headers((headers) -> headers.setBearerAuth(TestTokens.shared().token(sender, "orders:write")))
 			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"medicationId\": \"" + medication + "\", \"sender_userId\": \"user-it\"}")
+			.bodyValue("{\"medicationId\": \"" + medication + "\", \"sender_userId\": \"" + sender + "\"}")
 			.exchange()
 			.expectStatus()
 			.isAccepted()
