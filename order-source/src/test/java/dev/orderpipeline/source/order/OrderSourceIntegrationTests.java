@@ -86,13 +86,7 @@ class OrderSourceIntegrationTests {
 	void ordersQueuedWhileABatchIsSentGoOutTogetherOnTheBindersTemplateAndAreAllConfirmed() throws Exception {
 		placeOrder("med-first", "user-batch");
 		assertThat(this.batcher.template()).as("the binder's template of the orders binding").isNotNull();
-		CountDownLatch sending = new CountDownLatch(1);
-		CountDownLatch release = new CountDownLatch(1);
-		this.batcher.send(() -> {
-			sending.countDown();
-			return release.await(10, TimeUnit.SECONDS);
-		});
-		assertThat(sending.await(10, TimeUnit.SECONDS)).isTrue();
+		CountDownLatch release = SendBatcherTests.holdTheSender(this.batcher);
 		ExecutorService clients = Executors.newFixedThreadPool(20);
 		try {
 			List<Future<String>> accepted = new ArrayList<>();
@@ -140,19 +134,7 @@ class OrderSourceIntegrationTests {
 
 	@Test
 	void anAcceptedOrderIsOnTheQueueAsPersistentJson() {
-		String orderId = this.client.post()
-			.uri("/orders")
-			.headers((headers) -> headers.setBearerAuth(TestTokens.shared().token("user-it", "orders:write")))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"medicationId\": \"med-it\", \"sender_userId\": \"user-it\"}")
-			.exchange()
-			.expectStatus()
-			.isAccepted()
-			.expectBody(OrderController.OrderAccepted.class)
-			.returnResult()
-			.getResponseBody()
-			.orderId()
-			.toString();
+		String orderId = placeOrder("med-it", "user-it");
 		Message message = this.rabbit.receive(QUEUE, 5000);
 		assertThat(message).isNotNull();
 		assertThat(message.getMessageProperties().getMessageId()).isEqualTo(orderId);

@@ -54,7 +54,7 @@ class SendBatcherTests {
 
 	@Test
 	void failsOnlyTheSendThatThrows() throws Exception {
-		CountDownLatch release = holdTheSender();
+		CountDownLatch release = holdTheSender(this.batcher);
 		CompletableFuture<Boolean> failing = this.batcher.send(() -> {
 			throw new IllegalStateException("channel closed");
 		});
@@ -70,7 +70,7 @@ class SendBatcherTests {
 		this.batcher.scopeWith((sends) -> {
 			throw new AmqpConnectException(new java.net.ConnectException("Connection refused"));
 		});
-		CountDownLatch release = holdTheSender();
+		CountDownLatch release = holdTheSender(this.batcher);
 		List<CompletableFuture<Boolean>> batch = List.of(this.batcher.send(() -> true), this.batcher.send(() -> true));
 		release.countDown();
 		for (CompletableFuture<Boolean> send : batch) {
@@ -88,10 +88,16 @@ class SendBatcherTests {
 			.withCauseInstanceOf(IllegalStateException.class);
 	}
 
-	private CountDownLatch holdTheSender() throws InterruptedException {
+	/**
+	 * Keeps the sender's thread busy with a send until the returned latch is counted
+	 * down, so the sends queued meanwhile make up one batch.
+	 * @param batcher the sender
+	 * @return the latch that lets the sender go on
+	 */
+	static CountDownLatch holdTheSender(SendBatcher batcher) throws InterruptedException {
 		CountDownLatch sending = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		this.batcher.send(() -> {
+		batcher.send(() -> {
 			sending.countDown();
 			return release.await(10, TimeUnit.SECONDS);
 		});
