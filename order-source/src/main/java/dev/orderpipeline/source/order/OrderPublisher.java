@@ -2,6 +2,7 @@ package dev.orderpipeline.source.order;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -133,6 +134,10 @@ class OrderPublisher {
 	}
 
 	private static PublishFailedException failure(UUID orderId, Throwable ex) {
+		if (ex instanceof RejectedExecutionException) {
+			return new PublishFailedException(orderId, PublishFailedException.Reason.OVERLOADED,
+					"Too many orders are waiting for the broker", ex);
+		}
 		if (ex instanceof TimeoutException) {
 			logger.warn("No confirm for order " + orderId + " in time; it may still be stored");
 			return new PublishFailedException(orderId, PublishFailedException.Reason.CONFIRM_TIMEOUT,

@@ -2,13 +2,17 @@ package dev.orderpipeline.source.order;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.DisposableBean;
@@ -22,24 +26,33 @@ import org.springframework.stereotype.Component;
  * {@link RabbitTemplate#invoke invoke} scope, so on one channel, which then carries every
  * publish of the batch while their confirms are outstanding. Spring AMQP gives a channel
  * back to its cache only when all its confirms are in; sent one by one, every order held
- * a channel of its own, and cost a channel checkout, a confirm callback and an
- * acknowledgement from the broker.
+ * a channel of its own and cost a channel checkout and return, and the broker a channel
+ * of its own to acknowledge.
  * <p>
- * Sending never blocks the event loop: a caller gets a future of the send's outcome.
+ * Sending never blocks the event loop: a caller gets a future of the send's outcome. At
+ * most {@link OrderSourceProperties#maxInFlight()} sends wait at once; beyond, a send
+ * fails at once with {@link RejectedExecutionException}.
  */
 @Component
 class SendBatcher implements DisposableBean {
 
-	private final BlockingQueue<Send> queue = new LinkedBlockingQueue<>();
+	private static final Log logger = LogFactory.getLog(SendBatcher.class);
+
+	private final Object lock = new Object();
+
+	private final BlockingQueue<Send> queue;
 
 	private final ExecutorService thread = Executors
 		.newSingleThreadExecutor(new CustomizableThreadFactory("order-publish-"));
+
+	private boolean stopped;
 
 	private volatile Consumer<Runnable> scope = Runnable::run;
 
 	private volatile RabbitTemplate template;
 
-	SendBatcher() {
+	SendBatcher(OrderSourceProperties properties) {
+		this.queue = new ArrayBlockingQueue<>(properties.maxInFlight());
 		this.thread.execute(this::sendBatches);
 	}
 
@@ -73,40 +86,86 @@ class SendBatcher implements DisposableBean {
 	}
 
 	/**
+	 * The scope each batch of more than one send runs in.
+	 * @return the scope
+	 */
+	Consumer<Runnable> scope() {
+		return this.scope;
+	}
+
+	/**
+	 * How many sends wait for the sender's thread.
+	 * @return the sends queued
+	 */
+	int queued() {
+		return this.queue.size();
+	}
+
+	/**
 	 * Queues a send.
 	 * @param send what sends the order; its exceptions fail the future
-	 * @return completes with the send's result once it ran
+	 * @return completes with the send's result once it ran; fails with
+	 * {@link RejectedExecutionException} when too many sends wait, and with
+	 * {@link IllegalStateException} once the service stops
 	 */
 	CompletableFuture<Boolean> send(Callable<Boolean> send) {
 		Send queued = new Send(send);
-		if (this.thread.isShutdown()) {
-			queued.fail(new IllegalStateException("The service is stopping"));
-		}
-		else {
-			this.queue.add(queued);
+		synchronized (this.lock) {
+			if (this.stopped) {
+				queued.fail(new IllegalStateException("The service is stopping"));
+			}
+			else if (!this.queue.offer(queued)) {
+				queued.fail(new RejectedExecutionException("Too many orders wait to be sent"));
+			}
 		}
 		return queued.result;
 	}
 
 	@Override
 	public void destroy() {
+		stop();
 		this.thread.shutdownNow();
+	}
+
+	private boolean isStopped() {
+		synchronized (this.lock) {
+			return this.stopped;
+		}
+	}
+
+	private void stop() {
+		synchronized (this.lock) {
+			this.stopped = true;
+		}
 	}
 
 	private void sendBatches() {
 		List<Send> batch = new ArrayList<>();
 		try {
-			while (!Thread.currentThread().isInterrupted()) {
-				batch.add(this.queue.take());
+			while (true) {
+				try {
+					batch.add(this.queue.take());
+				}
+				catch (InterruptedException ex) {
+					if (isStopped()) {
+						Thread.currentThread().interrupt();
+						return;
+					}
+					// Interrupted by a send, not by stopping: the sender goes on.
+					continue;
+				}
 				this.queue.drainTo(batch);
 				sendAll(batch);
 				batch.clear();
 			}
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		catch (Throwable ex) {
+			logger.error("The order sender stopped; orders are refused from now on", ex);
+			throw ex;
 		}
 		finally {
+			// No send is queued once stopped, so none is left behind.
+			stop();
 			this.queue.drainTo(batch);
 			IllegalStateException stopping = new IllegalStateException("The service is stopping");
 			batch.forEach((send) -> send.fail(stopping));
@@ -143,12 +202,13 @@ class SendBatcher implements DisposableBean {
 			try {
 				this.result.complete(this.send.call());
 			}
-			catch (Exception ex) {
+			catch (Throwable ex) {
+				// An error fails this order alone; the sender goes on with the next.
 				this.result.completeExceptionally(ex);
 			}
 		}
 
-		void fail(Exception ex) {
+		void fail(Throwable ex) {
 			this.result.completeExceptionally(ex);
 		}
 

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
@@ -37,6 +40,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Both routes against the machine's RabbitMQ, on a queue of this test's own.
@@ -86,6 +90,12 @@ class OrderSourceIntegrationTests {
 	void ordersQueuedWhileABatchIsSentGoOutTogetherOnTheBindersTemplateAndAreAllConfirmed() throws Exception {
 		placeOrder("med-first", "user-batch");
 		assertThat(this.batcher.template()).as("the binder's template of the orders binding").isNotNull();
+		AtomicInteger scopes = new AtomicInteger();
+		Consumer<Runnable> onTheBindersChannel = this.batcher.scope();
+		this.batcher.scopeWith((sends) -> {
+			scopes.incrementAndGet();
+			onTheBindersChannel.accept(sends);
+		});
 		CountDownLatch release = SendBatcherTests.holdTheSender(this.batcher);
 		ExecutorService clients = Executors.newFixedThreadPool(20);
 		try {
@@ -94,7 +104,7 @@ class OrderSourceIntegrationTests {
 				String medication = "med-batch-" + i;
 				accepted.add(clients.submit(() -> placeOrder(medication, "user-batch-" + medication)));
 			}
-			Thread.sleep(500);
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.batcher.queued() == 20);
 			release.countDown();
 			Set<String> orderIds = new HashSet<>();
 			for (Future<String> order : accepted) {
@@ -108,8 +118,10 @@ class OrderSourceIntegrationTests {
 				queued.add(message.getMessageProperties().getMessageId());
 			}
 			assertThat(queued).isEqualTo(orderIds).hasSize(20);
+			assertThat(scopes).as("the 20 orders went out in one batch, on one channel").hasValue(1);
 		}
 		finally {
+			this.batcher.scopeWith(onTheBindersChannel);
 			clients.shutdownNow();
 			admin.purgeQueue(QUEUE);
 		}

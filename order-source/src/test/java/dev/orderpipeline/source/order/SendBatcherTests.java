@@ -1,8 +1,11 @@
 package dev.orderpipeline.source.order;
 
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -10,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.AmqpConnectException;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -20,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class SendBatcherTests {
 
-	private final SendBatcher batcher = new SendBatcher();
+	private final SendBatcher batcher = new SendBatcher(properties(512));
 
 	private final AtomicInteger scopes = new AtomicInteger();
 
@@ -81,11 +85,46 @@ class SendBatcherTests {
 	}
 
 	@Test
+	void failsOnlyTheSendThatThrowsAnErrorAndGoesOn() throws Exception {
+		CompletableFuture<Boolean> failing = this.batcher.send(() -> {
+			throw new AssertionError("broken");
+		});
+		assertThatExceptionOfType(Exception.class).isThrownBy(() -> failing.get(10, TimeUnit.SECONDS))
+			.withCauseInstanceOf(AssertionError.class);
+		assertThat(this.batcher.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void refusesAtOnceWhenAsManySendsWaitAsMayBeInFlight() throws Exception {
+		SendBatcher small = new SendBatcher(properties(2));
+		try {
+			CountDownLatch release = holdTheSender(small);
+			CompletableFuture<Boolean> first = small.send(() -> true);
+			CompletableFuture<Boolean> second = small.send(() -> true);
+			CompletableFuture<Boolean> third = small.send(() -> true);
+			assertThatExceptionOfType(Exception.class).isThrownBy(() -> third.get(10, TimeUnit.SECONDS))
+				.withCauseInstanceOf(RejectedExecutionException.class);
+			release.countDown();
+			assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(second.get(10, TimeUnit.SECONDS)).isTrue();
+		}
+		finally {
+			small.destroy();
+		}
+	}
+
+	@Test
 	void refusesSendsOnceStopped() {
 		this.batcher.destroy();
 		assertThatExceptionOfType(Exception.class)
 			.isThrownBy(() -> this.batcher.send(() -> true).get(10, TimeUnit.SECONDS))
 			.withCauseInstanceOf(IllegalStateException.class);
+	}
+
+	static OrderSourceProperties properties(int maxInFlight) {
+		return new OrderSourceProperties("orders-out-0", URI.create("http://localhost:8001"), Duration.ofSeconds(5),
+				maxInFlight, DataSize.ofKilobytes(16), Duration.ofSeconds(5), false,
+				new OrderSourceProperties.RateLimit(true, 5, 20, 100_000));
 	}
 
 	/**
