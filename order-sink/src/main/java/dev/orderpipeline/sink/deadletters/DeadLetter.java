@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.rabbitmq.client.AMQP;
+import dev.orderpipeline.sink.intake.DeadLetterPublisher;
 
 /**
  * What the commands tell about one dead-lettered message: where it is, whose it is and
@@ -26,12 +27,6 @@ record DeadLetter(long position, String orderId, Instant deadLetteredAt, Instant
 	/** The header that counts the replays of a message. */
 	static final String REPLAY_COUNT_HEADER = "x-replay-count";
 
-	/** The header with the cause of the failure, set by the sink. */
-	static final String EXCEPTION_MESSAGE_HEADER = "x-exception-message";
-
-	/** The header with the kind of failure, set by the sink. */
-	static final String FAILURE_KIND_HEADER = "x-failure-kind";
-
 	/**
 	 * The header with the time the sink dead-lettered the message (epoch milliseconds):
 	 * Spring's message timestamp, which the sink's republish carries into the AMQP
@@ -40,15 +35,14 @@ record DeadLetter(long position, String orderId, Instant deadLetteredAt, Instant
 	static final String DEAD_LETTERED_AT_HEADER = "timestamp";
 
 	/** The headers the sink adds when it dead-letters a message. */
-	static final List<String> FAILURE_HEADERS = List.of(EXCEPTION_MESSAGE_HEADER, FAILURE_KIND_HEADER,
-			"x-original-exchange", "x-original-routingKey", "x-original-queue");
+	static final List<String> FAILURE_HEADERS = DeadLetterPublisher.FAILURE_HEADERS;
 
 	static DeadLetter of(long position, AMQP.BasicProperties properties) {
 		Map<String, Object> headers = (properties.getHeaders() != null) ? properties.getHeaders() : Map.of();
 		return new DeadLetter(position, properties.getMessageId(), deadLetteredAt(headers),
 				(properties.getTimestamp() != null) ? properties.getTimestamp().toInstant() : null,
-				text(headers.get(FAILURE_KIND_HEADER)), text(headers.get(EXCEPTION_MESSAGE_HEADER)),
-				replayCount(headers));
+				text(headers.get(DeadLetterPublisher.FAILURE_KIND_HEADER)),
+				text(headers.get(DeadLetterPublisher.EXCEPTION_MESSAGE_HEADER)), replayCount(headers));
 	}
 
 	/**

@@ -202,9 +202,6 @@ public final class DeadLetterCommand {
 	}
 
 	private static String message(Throwable ex) {
-		if (ex instanceof DeadLetterCommandException) {
-			return ex.getMessage();
-		}
 		String message = ex.getMessage();
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof DeadLetterCommandException) {

@@ -141,7 +141,7 @@ class DeadLetterQueue {
 			}
 			Set<String> unknown = new LinkedHashSet<>(selection.ids());
 			unknown.removeAll(seen);
-			return new Replay(depth, replayed, kept, refused, List.copyOf(unknown));
+			return new Replay(replayed, kept, refused, List.copyOf(unknown));
 		});
 	}
 
@@ -284,14 +284,13 @@ class DeadLetterQueue {
 	/**
 	 * What a replay did.
 	 *
-	 * @param depth the messages in the dead-letter queue when it started
 	 * @param replayed messages republished to the order queue
 	 * @param kept messages not selected, still in the dead-letter queue
 	 * @param refused selected messages that reached the replay cap, still in the
 	 * dead-letter queue
 	 * @param unknownIds selected order ids that are not in the dead-letter queue
 	 */
-	record Replay(long depth, int replayed, int kept, int refused, List<String> unknownIds) {
+	record Replay(int replayed, int kept, int refused, List<String> unknownIds) {
 
 	}
 

@@ -1,18 +1,32 @@
 package dev.orderpipeline.sink.intake;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * Where messages that can never be stored go, each with its cause.
  */
 @FunctionalInterface
-interface DeadLetterPublisher {
+public interface DeadLetterPublisher {
 
 	/** Header naming why the message was dead-lettered. */
 	String EXCEPTION_MESSAGE_HEADER = "x-exception-message";
 
 	/** Header with the kind of failure: {@code undecodable} or {@code refused}. */
 	String FAILURE_KIND_HEADER = "x-failure-kind";
+
+	/** Header with the exchange the message was received from. */
+	String ORIGINAL_EXCHANGE_HEADER = "x-original-exchange";
+
+	/** Header with the routing key the message was received with. */
+	String ORIGINAL_ROUTING_KEY_HEADER = "x-original-routingKey";
+
+	/** Header with the queue the message was consumed from. */
+	String ORIGINAL_QUEUE_HEADER = "x-original-queue";
+
+	/** Every header the sink adds when it dead-letters a message. */
+	List<String> FAILURE_HEADERS = List.of(EXCEPTION_MESSAGE_HEADER, FAILURE_KIND_HEADER, ORIGINAL_EXCHANGE_HEADER,
+			ORIGINAL_ROUTING_KEY_HEADER, ORIGINAL_QUEUE_HEADER);
 
 	/**
 	 * Publishes a message to the dead-letter queue and returns once the broker confirmed

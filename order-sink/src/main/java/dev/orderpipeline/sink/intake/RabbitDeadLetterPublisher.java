@@ -44,9 +44,9 @@ class RabbitDeadLetterPublisher implements DeadLetterPublisher {
 		messageProperties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
 		messageProperties.setHeader(EXCEPTION_MESSAGE_HEADER, truncate(failure.message()));
 		messageProperties.setHeader(FAILURE_KIND_HEADER, failure.kind());
-		messageProperties.setHeader("x-original-exchange", headers.get("amqp_receivedExchange"));
-		messageProperties.setHeader("x-original-routingKey", headers.get("amqp_receivedRoutingKey"));
-		messageProperties.setHeader("x-original-queue", headers.get("amqp_consumerQueue"));
+		messageProperties.setHeader(ORIGINAL_EXCHANGE_HEADER, headers.get("amqp_receivedExchange"));
+		messageProperties.setHeader(ORIGINAL_ROUTING_KEY_HEADER, headers.get("amqp_receivedRoutingKey"));
+		messageProperties.setHeader(ORIGINAL_QUEUE_HEADER, headers.get("amqp_consumerQueue"));
 		CorrelationData correlation = new CorrelationData(UUID.randomUUID().toString());
 		this.rabbit.send("", this.properties.deadLetterQueue(), new Message(body, messageProperties), correlation);
 		CorrelationData.Confirm confirm;

@@ -71,7 +71,7 @@ public class OrderStore {
 			values.add(order.status().stream().map(OrderStatus::name).toArray(String[]::new));
 			values.add(order.channel().name());
 			values.add(order.createdAt());
-			values.add((row.traceId() != null) ? Parameter.from(row.traceId()) : Parameter.empty(String.class));
+			values.add(Parameter.fromOrEmpty(row.traceId(), String.class));
 		}
 		List<OrderPlaced> orders = rows.stream().map(Row::order).toList();
 		return this.database.sql(insertStatement(rows.size()))
