@@ -106,9 +106,10 @@ class OrderPublisher {
 			.setHeader(AmqpHeaders.PUBLISH_CONFIRM_CORRELATION, correlation)
 			.build();
 		return Mono
-			.fromFuture(() -> this.sender
-				.send(trace.wrap(() -> slot.send(() -> this.streamBridge.send(this.properties.binding(), message)))),
-					true)
+			.fromFuture(
+					() -> this.sender.send(trace
+						.wrap(() -> slot.send(() -> this.streamBridge.send(this.properties.binding(), message)))),
+					false)
 			.flatMap((sent) -> Boolean.TRUE.equals(sent) ? Mono.fromFuture(correlation.getFuture(), true)
 					: Mono.error(new IllegalStateException("The binding refused the message")))
 			.publishOn(Schedulers.parallel())

@@ -104,7 +104,8 @@ class SendBatcher implements DisposableBean {
 	/**
 	 * Queues a send.
 	 * @param send what sends the order; its exceptions fail the future
-	 * @return completes with the send's result once it ran; fails with
+	 * @return completes with the send's result once it ran; cancelling it takes the send
+	 * out of the queue if it has not run yet; fails with
 	 * {@link RejectedExecutionException} when too many sends wait, and with
 	 * {@link IllegalStateException} once the service stops
 	 */
@@ -118,6 +119,14 @@ class SendBatcher implements DisposableBean {
 				queued.fail(new RejectedExecutionException("Too many orders wait to be sent"));
 			}
 		}
+		// A send its caller gave up on (answered already, or gone) leaves the queue, so
+		// it
+		// holds no place another order could take.
+		queued.result.whenComplete((sent, ex) -> {
+			if (queued.result.isCancelled()) {
+				this.queue.remove(queued);
+			}
+		});
 		return queued.result;
 	}
 
@@ -199,6 +208,9 @@ class SendBatcher implements DisposableBean {
 		}
 
 		void run() {
+			if (this.result.isDone()) {
+				return;
+			}
 			try {
 				this.result.complete(this.send.call());
 			}

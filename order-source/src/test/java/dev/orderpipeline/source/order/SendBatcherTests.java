@@ -114,6 +114,26 @@ class SendBatcherTests {
 	}
 
 	@Test
+	void aCancelledSendLeavesTheQueueAndNeverRuns() throws Exception {
+		SendBatcher small = new SendBatcher(properties(2));
+		try {
+			CountDownLatch release = holdTheSender(small);
+			AtomicInteger ran = new AtomicInteger();
+			CompletableFuture<Boolean> first = small.send(() -> ran.incrementAndGet() > 0);
+			CompletableFuture<Boolean> second = small.send(() -> ran.incrementAndGet() > 0);
+			first.cancel(false);
+			second.cancel(false);
+			CompletableFuture<Boolean> third = small.send(() -> true);
+			release.countDown();
+			assertThat(third.get(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(ran).hasValue(0);
+		}
+		finally {
+			small.destroy();
+		}
+	}
+
+	@Test
 	void refusesSendsOnceStopped() {
 		this.batcher.destroy();
 		assertThatExceptionOfType(Exception.class)
