@@ -16,6 +16,9 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
@@ -32,6 +35,10 @@ import org.springframework.stereotype.Component;
  * Sending never blocks the event loop: a caller gets a future of the send's outcome. At
  * most {@link OrderSourceProperties#maxInFlight()} sends wait at once; beyond, a send
  * fails at once with {@link RejectedExecutionException}.
+ * <p>
+ * Should the sender's thread ever die (an error outside any one send), every order is
+ * refused from then on and the service reports itself {@link LivenessState#BROKEN
+ * broken}, so its liveness probe fails and it is restarted.
  */
 @Component
 class SendBatcher implements DisposableBean {
@@ -51,7 +58,10 @@ class SendBatcher implements DisposableBean {
 
 	private volatile RabbitTemplate template;
 
-	SendBatcher(OrderSourceProperties properties) {
+	private final ApplicationEventPublisher events;
+
+	SendBatcher(OrderSourceProperties properties, ApplicationEventPublisher events) {
+		this.events = events;
 		this.queue = new ArrayBlockingQueue<>(properties.maxInFlight());
 		this.thread.execute(this::sendBatches);
 	}
@@ -169,7 +179,9 @@ class SendBatcher implements DisposableBean {
 			}
 		}
 		catch (Throwable ex) {
-			logger.error("The order sender stopped; orders are refused from now on", ex);
+			logger.error("The order sender stopped; orders are refused from now on and the service reports "
+					+ "itself broken (liveness)", ex);
+			AvailabilityChangeEvent.publish(this.events, this, LivenessState.BROKEN);
 			throw ex;
 		}
 		finally {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.AmqpConnectException;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
 import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class SendBatcherTests {
 
-	private final SendBatcher batcher = new SendBatcher(properties(512));
+	private final List<Object> events = new CopyOnWriteArrayList<>();
+
+	private final SendBatcher batcher = new SendBatcher(properties(512), this.events::add);
 
 	private final AtomicInteger scopes = new AtomicInteger();
 
@@ -96,7 +101,7 @@ class SendBatcherTests {
 
 	@Test
 	void refusesAtOnceWhenAsManySendsWaitAsMayBeInFlight() throws Exception {
-		SendBatcher small = new SendBatcher(properties(2));
+		SendBatcher small = new SendBatcher(properties(2), this.events::add);
 		try {
 			CountDownLatch release = holdTheSender(small);
 			CompletableFuture<Boolean> first = small.send(() -> true);
@@ -115,7 +120,7 @@ class SendBatcherTests {
 
 	@Test
 	void aCancelledSendLeavesTheQueueAndNeverRuns() throws Exception {
-		SendBatcher small = new SendBatcher(properties(2));
+		SendBatcher small = new SendBatcher(properties(2), this.events::add);
 		try {
 			CountDownLatch release = holdTheSender(small);
 			AtomicInteger ran = new AtomicInteger();
@@ -131,6 +136,26 @@ class SendBatcherTests {
 		finally {
 			small.destroy();
 		}
+	}
+
+	@Test
+	void reportsTheServiceBrokenAndRefusesOrdersWhenTheSenderDies() throws Exception {
+		this.batcher.scopeWith((sends) -> {
+			throw new Error("the sender broke");
+		});
+		CountDownLatch release = holdTheSender(this.batcher);
+		List<CompletableFuture<Boolean>> batch = List.of(this.batcher.send(() -> true), this.batcher.send(() -> true));
+		release.countDown();
+		for (CompletableFuture<Boolean> send : batch) {
+			assertThatExceptionOfType(Exception.class).isThrownBy(() -> send.get(10, TimeUnit.SECONDS))
+				.withCauseInstanceOf(IllegalStateException.class);
+		}
+		assertThat(this.events).singleElement()
+			.isInstanceOfSatisfying(AvailabilityChangeEvent.class,
+					(event) -> assertThat(event.getState()).isEqualTo(LivenessState.BROKEN));
+		assertThatExceptionOfType(Exception.class)
+			.isThrownBy(() -> this.batcher.send(() -> true).get(10, TimeUnit.SECONDS))
+			.withCauseInstanceOf(IllegalStateException.class);
 	}
 
 	@Test
