@@ -95,14 +95,11 @@ public final class ServiceProcess implements AutoCloseable {
 			Map<String, String> environment, String heap) throws IOException {
 		int port = freePort();
 		int managementPort = freePort();
-		// The settings bin/run and the charts use: the heap starts small and grows only
-		// as far
-		// as the live data needs; two malloc arenas instead of one per thread.
+		// The JVM settings bin/run and the charts use.
 		List<String> command = new ArrayList<>(
 				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-						"-Xms" + initialHeap(heap), "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=128m", "-Xss512k",
-						"-XX:ReservedCodeCacheSize=64m", "-jar", jar.toString(), "--server.port=" + port,
-						"--management.server.port=" + managementPort));
+						"-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=128m", "-Xss512k", "-XX:ReservedCodeCacheSize=64m",
+						"-jar", jar.toString(), "--server.port=" + port, "--management.server.port=" + managementPort));
 		// Every service started here trusts the test key; the tests and the benchmark
 		// hold tokens.
 		command.addAll(TestTokens.shared().arguments());
@@ -110,6 +107,7 @@ public final class ServiceProcess implements AutoCloseable {
 		Files.createDirectories(logDirectory);
 		Path log = logDirectory.resolve(name + ".log");
 		ProcessBuilder builder = new ProcessBuilder(command);
+		// Two malloc arenas instead of one per thread, as bin/run and the charts set.
 		builder.environment().put("MALLOC_ARENA_MAX", "2");
 		builder.environment().putAll(environment);
 		command = List.copyOf(command);
@@ -120,21 +118,6 @@ public final class ServiceProcess implements AutoCloseable {
 		Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
 		service.awaitReady(Duration.ofSeconds(90));
 		return service;
-	}
-
-	/**
-	 * The initial heap: 48 MB, or the whole heap when that is smaller.
-	 * @param heap the maximum heap, as {@code -Xmx} takes it ({@code 160m}, {@code 1g})
-	 * @return the initial heap, as {@code -Xms} takes it
-	 */
-	static String initialHeap(String heap) {
-		long megabytes = switch (Character.toLowerCase(heap.charAt(heap.length() - 1))) {
-			case 'g' -> Long.parseLong(heap.substring(0, heap.length() - 1)) * 1024;
-			case 'm' -> Long.parseLong(heap.substring(0, heap.length() - 1));
-			case 'k' -> Long.parseLong(heap.substring(0, heap.length() - 1)) / 1024;
-			default -> Long.parseLong(heap) / (1024 * 1024);
-		};
-		return (megabytes < 48) ? heap : "48m";
 	}
 
 	/**
