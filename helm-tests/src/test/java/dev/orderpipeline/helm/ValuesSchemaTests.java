@@ -34,6 +34,7 @@ class ValuesSchemaTests {
 				refused(Charts.SOURCE, "image.pullPolicy", "Sometimes", "/image/pullPolicy"),
 				refused(Charts.SOURCE, "image.repository", "Order Source", "/image/repository"),
 				refused(Charts.SOURCE, "jvm.heapPercentage", 95, "/jvm/heapPercentage"),
+				refused(Charts.SINK, "jvm.mallocArenaMax", 0, "/jvm/mallocArenaMax"),
 				refused(Charts.SOURCE, "confirmTimeout", "5 seconds", "/confirmTimeout"),
 				refused(Charts.SOURCE, "readApiBaseUrl", "ftp://orders.example.com", "/readApiBaseUrl"),
 				refused(Charts.SOURCE, "auth.issuerUri", "login.example.com", "/auth/issuerUri"),

@@ -17,6 +17,7 @@ import io.micrometer.context.ContextSnapshotFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
@@ -109,12 +110,16 @@ class OrderPublisher {
 					() -> this.sender.send(trace
 						.wrap(() -> slot.send(() -> this.streamBridge.send(this.properties.binding(), message)))),
 					false)
+			// A failed send is answered off the sender's thread, which goes on sending
+			// (in an outage every order of a batch fails, each logged).
+			.onErrorResume((ex) -> Mono.<Boolean>error(ex).publishOn(Schedulers.parallel()))
 			.flatMap((sent) -> Boolean.TRUE.equals(sent) ? Mono.fromFuture(correlation.getFuture(), true)
 					: Mono.error(new IllegalStateException("The binding refused the message")))
-			// The answer is built on the thread that completes the confirm, the broker
-			// connection's reader; Netty hands the write to the request's event loop.
-			// Nothing downstream blocks. A hop to a scheduler, or to the event loop, in
-			// between measured slower.
+			// The answer is built on the thread that completes the confirm: the broker
+			// connection's reader (Spring AMQP completes the future there; only the
+			// confirm callbacks run on the factory's executor). Netty hands the write to
+			// the request's event loop. Nothing downstream blocks; a hop to a scheduler
+			// or to the event loop in between measured slower.
 			.timeout(this.properties.confirmTimeout())
 			.flatMap((confirm) -> {
 				if (!confirm.ack()) {

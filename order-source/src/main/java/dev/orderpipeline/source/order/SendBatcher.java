@@ -54,6 +54,8 @@ class SendBatcher implements DisposableBean {
 
 	private boolean stopped;
 
+	private Throwable death;
+
 	private volatile Consumer<Runnable> scope = Runnable::run;
 
 	private volatile RabbitTemplate template;
@@ -123,15 +125,14 @@ class SendBatcher implements DisposableBean {
 		Send queued = new Send(send);
 		synchronized (this.lock) {
 			if (this.stopped) {
-				queued.fail(new IllegalStateException("The service is stopping"));
+				queued.fail(refusal());
 			}
 			else if (!this.queue.offer(queued)) {
 				queued.fail(new RejectedExecutionException("Too many orders wait to be sent"));
 			}
 		}
-		// A send its caller gave up on (answered already, or gone) leaves the queue, so
-		// it
-		// holds no place another order could take.
+		// A send its caller gave up on (answered already, or gone) leaves the
+		// queue, so it holds no place another order could take.
 		queued.result.whenComplete((sent, ex) -> {
 			if (queued.result.isCancelled()) {
 				this.queue.remove(queued);
@@ -149,6 +150,13 @@ class SendBatcher implements DisposableBean {
 	private boolean isStopped() {
 		synchronized (this.lock) {
 			return this.stopped;
+		}
+	}
+
+	private IllegalStateException refusal() {
+		synchronized (this.lock) {
+			return (this.death != null) ? new IllegalStateException("The order sender stopped", this.death)
+					: new IllegalStateException("The service is stopping");
 		}
 	}
 
@@ -181,15 +189,23 @@ class SendBatcher implements DisposableBean {
 		catch (Throwable ex) {
 			logger.error("The order sender stopped; orders are refused from now on and the service reports "
 					+ "itself broken (liveness)", ex);
-			AvailabilityChangeEvent.publish(this.events, this, LivenessState.BROKEN);
+			synchronized (this.lock) {
+				this.death = ex;
+			}
+			try {
+				AvailabilityChangeEvent.publish(this.events, this, LivenessState.BROKEN);
+			}
+			catch (RuntimeException publishing) {
+				ex.addSuppressed(publishing);
+			}
 			throw ex;
 		}
 		finally {
 			// No send is queued once stopped, so none is left behind.
 			stop();
 			this.queue.drainTo(batch);
-			IllegalStateException stopping = new IllegalStateException("The service is stopping");
-			batch.forEach((send) -> send.fail(stopping));
+			IllegalStateException refusal = refusal();
+			batch.forEach((send) -> send.fail(refusal));
 		}
 	}
 
@@ -202,9 +218,8 @@ class SendBatcher implements DisposableBean {
 			this.scope.accept(() -> batch.forEach(Send::run));
 		}
 		catch (RuntimeException ex) {
-			// The scope could not open (no connection, no channel): the sends that did
-			// not
-			// run fail with its cause.
+			// The scope could not open (no connection, no channel): the sends
+			// that did not run fail with its cause.
 			batch.forEach((send) -> send.fail(ex));
 		}
 	}

@@ -148,14 +148,18 @@ class SendBatcherTests {
 		release.countDown();
 		for (CompletableFuture<Boolean> send : batch) {
 			assertThatExceptionOfType(Exception.class).isThrownBy(() -> send.get(10, TimeUnit.SECONDS))
-				.withCauseInstanceOf(IllegalStateException.class);
+				.havingCause()
+				.isInstanceOf(IllegalStateException.class)
+				.withMessage("The order sender stopped");
 		}
 		assertThat(this.events).singleElement()
 			.isInstanceOfSatisfying(AvailabilityChangeEvent.class,
 					(event) -> assertThat(event.getState()).isEqualTo(LivenessState.BROKEN));
 		assertThatExceptionOfType(Exception.class)
 			.isThrownBy(() -> this.batcher.send(() -> true).get(10, TimeUnit.SECONDS))
-			.withCauseInstanceOf(IllegalStateException.class);
+			.havingCause()
+			.withMessage("The order sender stopped")
+			.withRootCauseInstanceOf(Error.class);
 	}
 
 	@Test

@@ -1,0 +1,61 @@
+package dev.orderpipeline.source.order;
+
+import java.net.ConnectException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.orderpipeline.contracts.OrderChannel;
+import dev.orderpipeline.contracts.OrderPlaced;
+import dev.orderpipeline.contracts.OrderStatus;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.amqp.AmqpConnectException;
+import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.cloud.stream.function.StreamBridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+/**
+ * A send that fails is answered off the sender's thread, which goes on sending.
+ */
+class OrderPublisherSendFailureTests {
+
+	private final SendBatcher sender = new SendBatcher(SendBatcherTests.properties(8), (event) -> {
+	});
+
+	@AfterEach
+	void stop() {
+		this.sender.destroy();
+	}
+
+	@Test
+	void answersAFailedSendOffTheSendersThread() {
+		StreamBridge bridge = mock(StreamBridge.class);
+		given(bridge.send(anyString(), any())).willThrow(new AmqpConnectException(new ConnectException("refused")));
+		OrderPublisher publisher = new OrderPublisher(bridge, JsonMapper.builder().build(),
+				SendBatcherTests.properties(8),
+				new StaticListableBeanFactory().getBeanProvider(AbstractConnectionFactory.class),
+				new OrderMetrics(new SimpleMeterRegistry()), this.sender);
+		OrderPlaced order = new OrderPlaced(UUID.randomUUID(), "med-1", "user-1", List.of(OrderStatus.PENDING),
+				Instant.parse("2026-11-24T08:00:00Z"), OrderChannel.API);
+		AtomicReference<String> answeredOn = new AtomicReference<>();
+		StepVerifier
+			.create(publisher.publish(order).doOnError((ex) -> answeredOn.set(Thread.currentThread().getName())))
+			.verifyErrorSatisfies((ex) -> assertThat(ex).isInstanceOfSatisfying(PublishFailedException.class,
+					(failed) -> assertThat(failed.getReason())
+						.isEqualTo(PublishFailedException.Reason.BROKER_UNAVAILABLE)));
+		assertThat(answeredOn.get()).isNotNull().doesNotStartWith("order-publish-");
+	}
+
+}
