@@ -1,14 +1,8 @@
 package dev.orderpipeline.source.order;
 
 import java.net.ConnectException;
-import java.time.Instant;
-import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.orderpipeline.contracts.OrderChannel;
-import dev.orderpipeline.contracts.OrderPlaced;
-import dev.orderpipeline.contracts.OrderStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,11 +41,10 @@ class OrderPublisherSendFailureTests {
 				SendBatcherTests.properties(8),
 				new StaticListableBeanFactory().getBeanProvider(AbstractConnectionFactory.class),
 				new OrderMetrics(new SimpleMeterRegistry()), this.sender);
-		OrderPlaced order = new OrderPlaced(UUID.randomUUID(), "med-1", "user-1", List.of(OrderStatus.PENDING),
-				Instant.parse("2026-11-24T08:00:00Z"), OrderChannel.API);
 		AtomicReference<String> answeredOn = new AtomicReference<>();
 		StepVerifier
-			.create(publisher.publish(order).doOnError((ex) -> answeredOn.set(Thread.currentThread().getName())))
+			.create(publisher.publish(OrderPublisherTests.order())
+				.doOnError((ex) -> answeredOn.set(Thread.currentThread().getName())))
 			.verifyErrorSatisfies((ex) -> assertThat(ex).isInstanceOfSatisfying(PublishFailedException.class,
 					(failed) -> assertThat(failed.getReason())
 						.isEqualTo(PublishFailedException.Reason.BROKER_UNAVAILABLE)));

@@ -179,7 +179,7 @@ class OrderPublisherTests {
 				(failure) -> assertThat(failure.getReason()).isEqualTo(reason));
 	}
 
-	private static OrderPlaced order() {
+	static OrderPlaced order() {
 		return new OrderPlaced(UUID.randomUUID(), "med-1", "user-1", List.of(OrderStatus.PENDING),
 				Instant.parse("2026-11-24T08:00:00Z"), OrderChannel.API);
 	}
