@@ -53,6 +53,9 @@ class OrderController {
 
 	private final SenderRateLimiter rateLimiter;
 
+	/** Where stored orders are read, up to the order's id: built once, not per order. */
+	private final String storedOrders;
+
 	OrderController(OrderRequestReader reader, OrderPublisher publisher, OrderSourceProperties properties, Clock clock,
 			OrderMetrics metrics, SenderRateLimiter rateLimiter) {
 		this.metrics = metrics;
@@ -61,6 +64,10 @@ class OrderController {
 		this.publisher = publisher;
 		this.properties = properties;
 		this.clock = clock;
+		this.storedOrders = UriComponentsBuilder.fromUri(properties.readApiBaseUrl())
+			.path("/orders/")
+			.build()
+			.toUriString();
 	}
 
 	@PostMapping(path = "/orders", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -75,9 +82,7 @@ class OrderController {
 	Mono<ResponseEntity<OrderAccepted>> place(ServerHttpRequest request,
 			@RequestHeader(name = OrderIds.IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
 		return accept(request, idempotencyKey, OrderChannel.API, true).map((order) -> {
-			URI location = UriComponentsBuilder.fromUri(this.properties.readApiBaseUrl())
-				.path("/orders/{id}")
-				.build(order.orderId());
+			URI location = URI.create(this.storedOrders + order.orderId());
 			return ResponseEntity.accepted().location(location).body(new OrderAccepted(order.orderId(), location));
 		});
 	}

@@ -1,6 +1,8 @@
 package dev.orderpipeline.source.order;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.orderpipeline.contracts.OrderChannel;
 import io.micrometer.core.instrument.Counter;
@@ -19,10 +21,17 @@ class OrderMetrics {
 
 	private final MeterRegistry registry;
 
+	private final Map<OrderChannel, Counter> accepted = new ConcurrentHashMap<>();
+
+	private final Counter confirmed;
+
 	private final Timer confirmLatency;
 
 	OrderMetrics(MeterRegistry registry) {
 		this.registry = registry;
+		this.confirmed = Counter.builder("orders.confirmed")
+			.description("Orders the broker confirmed (answered 2xx)")
+			.register(registry);
 		this.confirmLatency = Timer.builder("orders.confirm")
 			.description("Time from publishing an order to the broker's confirm")
 			.publishPercentileHistogram()
@@ -30,18 +39,18 @@ class OrderMetrics {
 	}
 
 	void accepted(OrderChannel channel) {
-		Counter.builder("orders.accepted")
-			.description("Valid orders handed to the broker")
-			.tag("channel", channel.name())
-			.register(this.registry)
+		// Kept once registered, so an order costs no registry lookup.
+		this.accepted
+			.computeIfAbsent(channel,
+					(key) -> Counter.builder("orders.accepted")
+						.description("Valid orders handed to the broker")
+						.tag("channel", key.name())
+						.register(this.registry))
 			.increment();
 	}
 
 	void confirmed(Duration latency) {
-		Counter.builder("orders.confirmed")
-			.description("Orders the broker confirmed (answered 2xx)")
-			.register(this.registry)
-			.increment();
+		this.confirmed.increment();
 		this.confirmLatency.record(latency);
 	}
 

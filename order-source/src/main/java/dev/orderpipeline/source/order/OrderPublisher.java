@@ -2,8 +2,10 @@ package dev.orderpipeline.source.order;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +28,7 @@ import org.springframework.amqp.rabbit.connection.ConnectionBlockedEvent;
 import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.amqp.rabbit.connection.ConnectionUnblockedEvent;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.connection.CorrelationData.Confirm;
 import org.springframework.amqp.support.AmqpHeaders;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.stream.function.StreamBridge;
@@ -105,33 +108,43 @@ class OrderPublisher {
 			.setHeader(AmqpHeaders.MESSAGE_ID, orderId.toString())
 			.setHeader(AmqpHeaders.PUBLISH_CONFIRM_CORRELATION, correlation)
 			.build();
-		return Mono
-			.fromFuture(
-					() -> this.sender.send(trace
-						.wrap(() -> slot.send(() -> this.streamBridge.send(this.properties.binding(), message)))),
-					false)
-			// A failed send is answered off the sender's thread, which goes on sending
-			// (in an outage every order of a batch fails, each logged).
-			.onErrorResume((ex) -> Mono.<Boolean>error(ex).publishOn(Schedulers.parallel()))
-			.flatMap((sent) -> Boolean.TRUE.equals(sent) ? Mono.fromFuture(correlation.getFuture(), true)
-					: Mono.error(new IllegalStateException("The binding refused the message")))
+		CompletableFuture<Boolean> send = this.sender
+			.send(trace.wrap(() -> slot.send(() -> this.streamBridge.send(this.properties.binding(), message))));
+		// The time limit counts from here, the queue for the sender's thread included.
+		CompletableFuture<Confirm> confirmed = send
+			.thenCompose((sent) -> Boolean.TRUE.equals(sent) ? correlation.getFuture()
+					: CompletableFuture.failedFuture(new IllegalStateException("The binding refused the message")))
+			.orTimeout(this.properties.confirmTimeout().toNanos(), TimeUnit.NANOSECONDS);
+		// An order answered before it was sent (out of time, or its client gone) leaves
+		// the queue: it is never published after its answer.
+		confirmed.whenComplete((confirm, ex) -> {
+			if (ex != null) {
+				send.cancel(false);
+			}
+		});
+		return Mono.fromFuture(confirmed, false)
+			// A failure is answered off the thread that failed the future: the sender's
+			// (which goes on sending; in an outage every order of a batch fails, each
+			// logged) or the JDK's timer.
+			.onErrorResume((ex) -> Mono.<Confirm>error(ex).publishOn(Schedulers.parallel()))
 			// The answer is built on the thread that completes the confirm: the broker
 			// connection's reader (Spring AMQP completes the future there; only the
 			// confirm callbacks run on the factory's executor). Netty hands the write to
 			// the request's event loop. Nothing downstream blocks; a hop to a scheduler
 			// or to the event loop in between measured slower.
-			.timeout(this.properties.confirmTimeout())
-			.flatMap((confirm) -> {
+			.<Void>handle((confirm, answer) -> {
 				if (!confirm.ack()) {
-					return Mono.error(new PublishFailedException(orderId, PublishFailedException.Reason.BROKER_NACK,
+					answer.error(new PublishFailedException(orderId, PublishFailedException.Reason.BROKER_NACK,
 							"The broker refused the order", null));
 				}
-				if (correlation.getReturned() != null) {
-					return Mono.error(new PublishFailedException(orderId, PublishFailedException.Reason.UNROUTABLE,
+				else if (correlation.getReturned() != null) {
+					answer.error(new PublishFailedException(orderId, PublishFailedException.Reason.UNROUTABLE,
 							"The broker has no queue for the order", null));
 				}
-				this.metrics.confirmed(Duration.ofNanos(System.nanoTime() - start));
-				return Mono.<Void>empty();
+				else {
+					this.metrics.confirmed(Duration.ofNanos(System.nanoTime() - start));
+					answer.complete();
+				}
 			})
 			.onErrorMap((ex) -> !(ex instanceof PublishFailedException), (ex) -> {
 				try (ContextSnapshot.Scope scope = trace.setThreadLocals()) {

@@ -31,11 +31,7 @@ class SourceSecurityConfiguration {
 					+ "POST /queue/neworder without a token places orders in whatever sender's name the body gives");
 		}
 		return security.apiChain(http, (routes) -> {
-			// The API's documentation is public: it describes, it does not serve orders.
-			routes
-				.pathMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
-						"/webjars/swagger-ui/**")
-				.permitAll();
+			// The order routes first: each rule is tried in turn on every order.
 			routes.pathMatchers(HttpMethod.POST, "/orders").hasAuthority(OrderAuthorities.WRITE);
 			if (anonymousLegacy) {
 				routes.pathMatchers(HttpMethod.POST, "/queue/neworder").permitAll();
@@ -43,6 +39,11 @@ class SourceSecurityConfiguration {
 			else {
 				routes.pathMatchers(HttpMethod.POST, "/queue/neworder").hasAuthority(OrderAuthorities.WRITE);
 			}
+			// The API's documentation is public: it describes, it does not serve orders.
+			routes
+				.pathMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
+						"/webjars/swagger-ui/**")
+				.permitAll();
 			routes.anyExchange().authenticated();
 		});
 	}

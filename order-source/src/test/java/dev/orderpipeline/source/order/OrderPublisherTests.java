@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 
 import dev.orderpipeline.contracts.GoldenSamples;
 import dev.orderpipeline.contracts.OrderChannel;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
@@ -52,6 +54,9 @@ class OrderPublisherTests {
 
 	@Autowired
 	private OutputDestination output;
+
+	@Autowired
+	private SendBatcher sender;
 
 	@Autowired
 	private JsonMapper json;
@@ -129,6 +134,24 @@ class OrderPublisherTests {
 			assertReason(ex, PublishFailedException.Reason.CONFIRM_TIMEOUT);
 			assertThat(((PublishFailedException) ex).getOrderId()).isEqualTo(order.orderId());
 		});
+	}
+
+	@Test
+	void neverPublishesAnOrderAnsweredBeforeItWasSentAndTakesItOutOfTheQueue() throws InterruptedException {
+		CountDownLatch release = SendBatcherTests.holdTheSender(this.sender);
+		try {
+			StepVerifier.create(this.publisher.publish(order()))
+				.verifyErrorSatisfies((ex) -> assertReason(ex, PublishFailedException.Reason.CONFIRM_TIMEOUT));
+			assertThat(this.sender.queued()).as("the order out of time left the queue").isZero();
+			Disposable gone = this.publisher.publish(order()).subscribe();
+			assertThat(this.sender.queued()).isOne();
+			gone.dispose();
+			assertThat(this.sender.queued()).as("the order of a client gone left the queue").isZero();
+		}
+		finally {
+			release.countDown();
+		}
+		assertThat(this.output.receive(500, "create_order_queue")).isNull();
 	}
 
 	@Test

@@ -30,6 +30,7 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
@@ -60,6 +61,9 @@ class OrderSourceIntegrationTests {
 	@LocalServerPort
 	private int port;
 
+	@LocalManagementPort
+	private int managementPort;
+
 	@Autowired
 	private RabbitTemplate rabbit;
 
@@ -84,6 +88,21 @@ class OrderSourceIntegrationTests {
 	static void deleteQueueAndExchange() {
 		admin.deleteQueue(QUEUE);
 		admin.deleteExchange(QUEUE);
+	}
+
+	@Test
+	void theActuatorAnswersOnTheManagementPortOnly() {
+		// On the API's port an actuator path is a request like any other: it needs a
+		// token.
+		this.client.get().uri("/actuator/health").exchange().expectStatus().isUnauthorized();
+		WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.managementPort)
+			.build()
+			.get()
+			.uri("/actuator/health")
+			.exchange()
+			.expectStatus()
+			.isOk();
 	}
 
 	@Test
