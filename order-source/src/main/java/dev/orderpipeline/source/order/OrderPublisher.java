@@ -128,7 +128,7 @@ class OrderPublisher {
 			// logged) or the JDK's timer.
 			.onErrorResume((ex) -> Mono.<Confirm>error(ex).publishOn(Schedulers.parallel()))
 			// The answer is built on the thread that completes the confirm: the broker
-			// connection's reader (Spring AMQP completes the future there; only the
+			// connection's IO thread (Spring AMQP completes the future there; only the
 			// confirm callbacks run on the factory's executor). Netty hands the write to
 			// the request's event loop. Nothing downstream blocks; a hop to a scheduler
 			// or to the event loop in between measured slower.

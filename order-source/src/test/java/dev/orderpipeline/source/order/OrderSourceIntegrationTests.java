@@ -91,6 +91,16 @@ class OrderSourceIntegrationTests {
 	}
 
 	@Test
+	void talksToTheBrokerOverNonBlockingIo() {
+		placeOrder("med-io", "user-io");
+		admin.purgeQueue(QUEUE);
+		// The client's IO thread, instead of one blocking reader per connection.
+		assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+			.contains("rabbitmq-nio")
+			.noneMatch((name) -> name.startsWith("AMQP Connection"));
+	}
+
+	@Test
 	void theActuatorAnswersOnTheManagementPortOnly() {
 		// On the API's port an actuator path is a request like any other: it needs a
 		// token.
@@ -108,6 +118,7 @@ class OrderSourceIntegrationTests {
 	@Test
 	void ordersQueuedWhileABatchIsSentGoOutTogetherOnTheBindersTemplateAndAreAllConfirmed() throws Exception {
 		placeOrder("med-first", "user-batch");
+		admin.purgeQueue(QUEUE);
 		assertThat(this.batcher.template()).as("the binder's template of the orders binding").isNotNull();
 		AtomicInteger scopes = new AtomicInteger();
 		Consumer<Runnable> onTheBindersChannel = this.batcher.scope();
@@ -130,7 +141,6 @@ class OrderSourceIntegrationTests {
 				orderIds.add(order.get(30, TimeUnit.SECONDS));
 			}
 			Set<String> queued = new HashSet<>();
-			this.rabbit.receive(QUEUE, 5000);
 			for (int i = 0; i < 20; i++) {
 				Message message = this.rabbit.receive(QUEUE, 5000);
 				assertThat(message).isNotNull();
