@@ -108,21 +108,27 @@ class OrderPublisher {
 			.setHeader(AmqpHeaders.MESSAGE_ID, orderId.toString())
 			.setHeader(AmqpHeaders.PUBLISH_CONFIRM_CORRELATION, correlation)
 			.build();
-		CompletableFuture<Boolean> send = this.sender
-			.send(trace.wrap(() -> slot.send(() -> this.streamBridge.send(this.properties.binding(), message))));
-		// The time limit counts from here, the queue for the sender's thread included.
-		CompletableFuture<Confirm> confirmed = send
-			.thenCompose((sent) -> Boolean.TRUE.equals(sent) ? correlation.getFuture()
-					: CompletableFuture.failedFuture(new IllegalStateException("The binding refused the message")))
-			.orTimeout(this.properties.confirmTimeout().toNanos(), TimeUnit.NANOSECONDS);
-		// An order answered before it was sent (out of time, or its client gone) leaves
-		// the queue: it is never published after its answer.
-		confirmed.whenComplete((confirm, ex) -> {
-			if (ex != null) {
-				send.cancel(false);
-			}
-		});
+		CompletableFuture<Boolean> send;
+		CompletableFuture<Confirm> confirmed;
+		try {
+			send = this.sender
+				.send(trace.wrap(() -> slot.send(() -> this.streamBridge.send(this.properties.binding(), message))));
+			// The time limit counts from here, the queue for the sender's thread
+			// included.
+			confirmed = send
+				.thenCompose((sent) -> Boolean.TRUE.equals(sent) ? correlation.getFuture()
+						: CompletableFuture.failedFuture(new IllegalStateException("The binding refused the message")))
+				.orTimeout(this.properties.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (RuntimeException | Error ex) {
+			slot.answered();
+			throw ex;
+		}
 		return Mono.fromFuture(confirmed, false)
+			// An order out of time, or whose client is gone, leaves the send queue before
+			// it is answered, so it is not published after its answer.
+			.doOnError((ex) -> send.cancel(false))
+			.doOnCancel(() -> send.cancel(false))
 			// A failure is answered off the thread that failed the future: the sender's
 			// (which goes on sending; in an outage every order of a batch fails, each
 			// logged) or the JDK's timer.
@@ -131,7 +137,8 @@ class OrderPublisher {
 			// connection's IO thread (Spring AMQP completes the future there; only the
 			// confirm callbacks run on the factory's executor). Netty hands the write to
 			// the request's event loop. Nothing downstream blocks; a hop to a scheduler
-			// or to the event loop in between measured slower.
+			// or to the event loop in between measured slower (with the blocking
+			// client's reader thread).
 			.<Void>handle((confirm, answer) -> {
 				if (!confirm.ack()) {
 					answer.error(new PublishFailedException(orderId, PublishFailedException.Reason.BROKER_NACK,
@@ -171,9 +178,10 @@ class OrderPublisher {
 
 	/**
 	 * A publish's hold on one of the {@link OrderSourceProperties#maxInFlight()} slots,
-	 * kept until both the send has returned (it can block while the broker blocks
-	 * publishers) and the client has its answer, so sends still stuck after a timeout
-	 * keep counting.
+	 * kept until both the send has returned (it waits while the RabbitMQ client's write
+	 * queue is full) and the client has its answer, so sends still stuck after a timeout
+	 * keep counting. A send that has returned has only queued its frames: when the broker
+	 * stops reading, orders answered 503 may still be published afterwards.
 	 */
 	private final class InFlight {
 

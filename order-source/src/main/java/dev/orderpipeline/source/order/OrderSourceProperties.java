@@ -32,6 +32,13 @@ public record OrderSourceProperties(@DefaultValue("orders-out-0") String binding
 		@DefaultValue("5s") Duration retryAfter, @DefaultValue("false") boolean allowAnonymousLegacyOrders,
 		@DefaultValue RateLimit rateLimit) {
 
+	public OrderSourceProperties {
+		if (readApiBaseUrl.getRawQuery() != null || readApiBaseUrl.getRawFragment() != null) {
+			throw new IllegalArgumentException("orders.source.read-api-base-url must have no query or fragment: "
+					+ "the order's path is appended to it");
+		}
+	}
+
 	/**
 	 * The limit of orders one sender may place, held by each instance on its own: behind
 	 * a load balancer spreading a sender over n instances, a sender gets up to n times

@@ -2,7 +2,7 @@ package dev.orderpipeline.source.order;
 
 import java.util.concurrent.Executors;
 
-import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.impl.nio.NioParams;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -64,8 +64,14 @@ class PublishingConfiguration {
 	 * @return the customizer of the client's connection factory
 	 */
 	@Bean
-	ConnectionFactoryCustomizer nonBlockingBrokerConnection() {
-		return ConnectionFactory::useNio;
+	ConnectionFactoryCustomizer nonBlockingBrokerConnection(OrderSourceProperties properties) {
+		return (factory) -> {
+			// Room for the frames of every order in flight (method, header and body
+			// each), so a publish is never cut short by a full queue.
+			NioParams nio = factory.getNioParams();
+			nio.setWriteQueueCapacity(Math.max(nio.getWriteQueueCapacity(), 4 * properties.maxInFlight()));
+			factory.useNio();
+		};
 	}
 
 	/**

@@ -211,17 +211,26 @@ class SendBatcher implements DisposableBean {
 
 	private void sendAll(List<Send> batch) {
 		if (batch.size() == 1) {
-			batch.get(0).run();
+			run(batch.get(0));
 			return;
 		}
 		try {
-			this.scope.accept(() -> batch.forEach(Send::run));
+			this.scope.accept(() -> batch.forEach(this::run));
 		}
 		catch (RuntimeException ex) {
 			// The scope could not open (no connection, no channel): the sends
 			// that did not run fail with its cause.
 			batch.forEach((send) -> send.fail(ex));
 		}
+	}
+
+	private void run(Send send) {
+		// The RabbitMQ client's non-blocking IO drops a frame handed to it on an
+		// interrupted thread: an interrupt that is not a stop does not reach a send.
+		if (Thread.interrupted() && isStopped()) {
+			Thread.currentThread().interrupt();
+		}
+		send.run();
 	}
 
 	private static final class Send {

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -160,6 +161,24 @@ class SendBatcherTests {
 			.havingCause()
 			.withMessage("The order sender stopped")
 			.withRootCauseInstanceOf(Error.class);
+	}
+
+	@Test
+	void anInterruptDuringABatchDoesNotReachTheNextSends() throws Exception {
+		CountDownLatch release = holdTheSender(this.batcher);
+		AtomicBoolean interrupted = new AtomicBoolean();
+		CompletableFuture<Boolean> interrupting = this.batcher.send(() -> {
+			Thread.currentThread().interrupt();
+			return true;
+		});
+		CompletableFuture<Boolean> next = this.batcher.send(() -> {
+			interrupted.set(Thread.currentThread().isInterrupted());
+			return true;
+		});
+		release.countDown();
+		assertThat(interrupting.get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(next.get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(interrupted).as("the next send of the batch ran interrupted").isFalse();
 	}
 
 	@Test
