@@ -226,9 +226,12 @@ class SendBatcher implements DisposableBean {
 
 	private void run(Send send) {
 		// The RabbitMQ client's non-blocking IO drops a frame handed to it on an
-		// interrupted thread: an interrupt that is not a stop does not reach a send.
+		// interrupted thread: an interrupt does not reach a send. Once stopping, the
+		// rest of the batch is refused.
 		if (Thread.interrupted() && isStopped()) {
 			Thread.currentThread().interrupt();
+			send.fail(refusal());
+			return;
 		}
 		send.run();
 	}
