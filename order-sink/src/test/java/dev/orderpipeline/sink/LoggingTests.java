@@ -1,17 +1,7 @@
 package dev.orderpipeline.sink;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import dev.orderpipeline.testsupport.LoggingCheck;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Spring's logging reaches Logback, and a message below the logger's level is never
@@ -21,33 +11,7 @@ class LoggingTests {
 
 	@Test
 	void messagesBelowTheLevelAreNotFormattedAndTheOthersReachLogback() {
-		String name = LoggingTests.class.getName();
-		Logger logback = (Logger) LoggerFactory.getLogger(name);
-		logback.setLevel(Level.INFO);
-		ListAppender<ILoggingEvent> events = new ListAppender<>();
-		events.start();
-		logback.addAppender(events);
-		try {
-			AtomicInteger formatted = new AtomicInteger();
-			Object message = new Object() {
-
-				@Override
-				public String toString() {
-					formatted.incrementAndGet();
-					return "an order";
-				}
-
-			};
-			Log log = LogFactory.getLog(name);
-			log.debug(message);
-			assertThat(formatted).hasValue(0);
-			log.info(message);
-			assertThat(events.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly("an order");
-		}
-		finally {
-			logback.detachAppender(events);
-			logback.setLevel(null);
-		}
+		LoggingCheck.assertMessagesBelowTheLevelAreNotFormattedAndTheOthersReachLogback(LoggingTests.class.getName());
 	}
 
 }
