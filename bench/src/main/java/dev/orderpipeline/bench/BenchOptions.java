@@ -21,9 +21,11 @@ import java.util.Map;
  * @param sinkJar the packaged order-sink
  * @param output where the results (JSON, HTML) are written
  * @param heap the heap given to each service
+ * @param wrk whether wrk drives the load instead of the benchmark's own generator
  */
 record BenchOptions(Duration warmup, Duration duration, int connections, int rate, List<Integer> backlogs,
-		boolean ceilings, Duration ceilingDuration, Path sourceJar, Path sinkJar, Path output, String heap) {
+		boolean ceilings, Duration ceilingDuration, Path sourceJar, Path sinkJar, Path output, String heap,
+		boolean wrk) {
 
 	static final String USAGE = """
 			bench/run [--name=value ...]
@@ -34,7 +36,9 @@ record BenchOptions(Duration warmup, Duration duration, int connections, int rat
 			  --backlogs=10000,100000,1000000   queued backlogs whose drain is timed (none: empty)
 			  --ceilings=true       measure RabbitMQ PerfTest and PostgreSQL insert ceilings
 			  --ceiling-duration=15s
-			  --heap=160m           -Xmx of each service
+			  --heap=128m           -Xmx of each service
+			  --load-generator=own  own (Reactor Netty, in this JVM) or wrk (from the OS packages: closed
+			                        loop only, figures at the end, less of the machine's CPU)
 			  --output=bench/results
 			""";
 
@@ -54,11 +58,19 @@ record BenchOptions(Duration warmup, Duration duration, int connections, int rat
 				duration(values.remove("ceiling-duration"), "15s"),
 				Path.of(values.getOrDefault("source-jar", "order-source/target/order-source-" + version + ".jar")),
 				Path.of(values.getOrDefault("sink-jar", "order-sink/target/order-sink-" + version + ".jar")),
-				Path.of(values.getOrDefault("output", "bench/results")), values.getOrDefault("heap", "160m"));
+				Path.of(values.getOrDefault("output", "bench/results")), values.getOrDefault("heap", "128m"),
+				wrk(values.remove("load-generator")));
 		values.keySet()
 			.removeAll(List.of("connections", "rate", "ceilings", "source-jar", "sink-jar", "output", "heap"));
 		if (!values.isEmpty()) {
 			throw new IllegalArgumentException("Unknown options " + values.keySet() + "\n" + USAGE);
+		}
+		if (options.wrk() && options.rate() > 0) {
+			throw new IllegalArgumentException(
+					"wrk runs in closed loop only: drop --rate, or use --load-generator=own\n" + USAGE);
+		}
+		if (options.wrk() && !WrkLoad.available()) {
+			throw new IllegalArgumentException("wrk is not installed (Debian, Ubuntu: apt-get install wrk)");
 		}
 		return options;
 	}
@@ -75,6 +87,16 @@ record BenchOptions(Duration warmup, Duration duration, int connections, int rat
 			return Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
 		}
 		return Duration.ofSeconds(Long.parseLong(text));
+	}
+
+	private static boolean wrk(String value) {
+		if (value == null || value.equals("own")) {
+			return false;
+		}
+		if (value.equals("wrk")) {
+			return true;
+		}
+		throw new IllegalArgumentException("--load-generator is own or wrk, not " + value + "\n" + USAGE);
 	}
 
 	private static List<Integer> backlogs(String value) {

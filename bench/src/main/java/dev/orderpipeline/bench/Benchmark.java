@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import dev.orderpipeline.testsupport.ServiceProcess;
 import dev.orderpipeline.testsupport.TestDatabase;
@@ -99,7 +101,7 @@ public final class Benchmark {
 							// One sender places every order of a phase.
 							"--orders.source.rate-limit.enabled=false"),
 					Map.of(), this.options.heap())) {
-				measureLoad(database, source, sink);
+				measureLoad(database, source, sink, logs);
 			}
 			finally {
 				sink.stop();
@@ -124,11 +126,23 @@ public final class Benchmark {
 				perfTest, inserts);
 	}
 
-	private void measureLoad(TestDatabase database, ServiceProcess source, ServiceProcess sink) throws Exception {
-		List<ProcessStats> processes = List.of(ProcessStats.of("order-source", source.pid()),
+	private void measureLoad(TestDatabase database, ServiceProcess source, ServiceProcess sink, Path logs)
+			throws Exception {
+		List<ProcessStats> services = List.of(ProcessStats.of("order-source", source.pid()),
 				ProcessStats.of("order-sink", sink.pid()), ProcessStats.matching("rabbitmq", "beam.smp"),
-				ProcessStats.ofUser("postgresql", "postgres"),
-				ProcessStats.of("load-generator", ProcessHandle.current().pid()));
+				ProcessStats.ofUser("postgresql", "postgres"));
+		if (this.options.wrk()) {
+			measureWithWrk(database, source, services, logs);
+		}
+		else {
+			measureWithOwnGenerator(database, source, services);
+		}
+	}
+
+	private void measureWithOwnGenerator(TestDatabase database, ServiceProcess source, List<ProcessStats> services)
+			throws Exception {
+		List<ProcessStats> processes = new ArrayList<>(services);
+		processes.add(ProcessStats.of("load-generator", ProcessHandle.current().pid()));
 		try (LoadGenerator load = new LoadGenerator(source.baseUri(), this.options.connections())) {
 			// The warm-up runs in closed loop whatever the measured rate: the JIT warms
 			// the same way for every figure, and a cold service is not buried under a
@@ -151,7 +165,58 @@ public final class Benchmark {
 			Duration elapsed = Duration.between(start, Instant.now());
 			progress("draining the measured orders");
 			awaitStored(database, "bench-measured", measured.accepted(), processes);
-			recordLoad(database, measured, elapsed, series, processes);
+			Histogram latency = measured.total();
+			recordLoad(database,
+					new Answers(measured.accepted(), measured.refused(), measured.failedRequests(), elapsed,
+							new long[] { latency.getValueAtPercentile(50), latency.getValueAtPercentile(99),
+									latency.getValueAtPercentile(99.9), latency.getMaxValue() }),
+					series, processes);
+		}
+	}
+
+	private void measureWithWrk(TestDatabase database, ServiceProcess source, List<ProcessStats> services, Path logs)
+			throws Exception {
+		WrkLoad wrk = new WrkLoad(source.baseUri(), this.options.connections(), logs);
+		WrkLoad.Result warmup = runWrk("warm-up", wrk, this.options.warmup(), "bench-warmup", List.of(), (shell) -> {
+		});
+		progress("storing the warm-up's orders");
+		awaitStored(database, "bench-warmup", warmup.accepted(), List.of());
+		// wrk's process is sampled while it runs; its CPU time comes from the shell
+		// that ran it, once it ended.
+		List<Long> wrkPid = new CopyOnWriteArrayList<>();
+		ProcessStats generator = new ProcessStats("load-generator", () -> List.copyOf(wrkPid));
+		List<ProcessStats> processes = new ArrayList<>(services);
+		processes.add(generator);
+		processes.forEach(ProcessStats::start);
+		Instant start = Instant.now();
+		WrkLoad.Result measured = runWrk("measure", wrk, this.options.duration(), "bench-measured", processes,
+				(shell) -> shell.descendants().findFirst().ifPresent((process) -> wrkPid.add(process.pid())));
+		Duration elapsed = Duration.between(start, Instant.now());
+		generator.addEndedCpuMicros(measured.cpuMicros());
+		progress("draining the measured orders");
+		awaitStored(database, "bench-measured", measured.accepted(), processes);
+		wrkPid.clear();
+		recordLoad(database, new Answers(measured.accepted(), measured.refused(), measured.failed(), elapsed,
+				measured.latencyMicros()), List.of(), processes);
+	}
+
+	private WrkLoad.Result runWrk(String phase, WrkLoad wrk, Duration duration, String sender,
+			List<ProcessStats> processes, Consumer<ProcessHandle> started) throws Exception {
+		ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+		long start = System.nanoTime();
+		ticker.scheduleAtFixedRate(() -> {
+			processes.forEach(ProcessStats::sample);
+			progress(String.format("%s %3d/%d s  (wrk reports at the end)", phase,
+					(System.nanoTime() - start) / 1_000_000_000L, duration.toSeconds()));
+		}, 1, 1, TimeUnit.SECONDS);
+		try {
+			// wrk is the shell's child: looked up half a second after the shell
+			// started, when it runs.
+			return wrk.run(duration, sender,
+					(shell) -> ticker.schedule(() -> started.accept(shell), 500, TimeUnit.MILLISECONDS));
+		}
+		finally {
+			ticker.shutdownNow();
 		}
 	}
 
@@ -197,19 +262,22 @@ public final class Benchmark {
 		return series;
 	}
 
-	private void recordLoad(TestDatabase database, LoadGenerator.Stats measured, Duration elapsed,
-			List<Map<String, Object>> series, List<ProcessStats> processes) throws Exception {
-		Histogram latency = measured.total();
+	private void recordLoad(TestDatabase database, Answers measured, List<Map<String, Object>> series,
+			List<ProcessStats> processes) throws Exception {
 		long accepted = measured.accepted();
+		long[] latency = measured.latencyMicros();
 		Map<String, Object> load = new LinkedHashMap<>();
+		load.put("loadGenerator", this.options.wrk() ? "wrk" : "reactor-netty");
+		if (this.options.wrk()) {
+			// Stored but not counted as accepted: wrk stops without waiting for them.
+			load.put("unansweredAtEndAtMost", this.options.connections());
+		}
 		load.put("accepted", accepted);
 		load.put("refused", measured.refused());
-		load.put("failed", measured.failedRequests());
-		load.put("acceptedPerSecond", Math.round(accepted / (elapsed.toMillis() / 1000.0)));
-		load.put("acceptLatencyMillis",
-				Map.of("p50", latency.getValueAtPercentile(50) / 1000.0, "p99",
-						latency.getValueAtPercentile(99) / 1000.0, "p999", latency.getValueAtPercentile(99.9) / 1000.0,
-						"max", latency.getMaxValue() / 1000.0));
+		load.put("failed", measured.failed());
+		load.put("acceptedPerSecond", Math.round(accepted / (measured.elapsed().toMillis() / 1000.0)));
+		load.put("acceptLatencyMillis", Map.of("p50", latency[0] / 1000.0, "p99", latency[1] / 1000.0, "p999",
+				latency[2] / 1000.0, "max", latency[3] / 1000.0));
 		try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
 			ResultSet stored = statement
 				.executeQuery("SELECT count(*), " + "extract(epoch FROM max(stored_at) - min(stored_at)), "
@@ -243,9 +311,8 @@ public final class Benchmark {
 		System.out.printf(
 				"%nload: accepted %,d/s, stored %,d/s, lost %d, accept p50/p99/p99.9 %.1f/%.1f/%.1f ms, "
 						+ "accept->stored p50/p99 %.1f/%.1f ms%n",
-				load.get("acceptedPerSecond"), load.get("storedPerSecond"), load.get("lost"),
-				latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0,
-				latency.getValueAtPercentile(99.9) / 1000.0, ((Map<?, ?>) load.get("acceptToStoredMillis")).get("p50"),
+				load.get("acceptedPerSecond"), load.get("storedPerSecond"), load.get("lost"), latency[0] / 1000.0,
+				latency[1] / 1000.0, latency[2] / 1000.0, ((Map<?, ?>) load.get("acceptToStoredMillis")).get("p50"),
 				((Map<?, ?>) load.get("acceptToStoredMillis")).get("p99"));
 		resources.forEach((name, figures) -> System.out.printf("  %-15s %s%n", name, figures));
 	}
@@ -317,6 +384,18 @@ public final class Benchmark {
 	private static void progress(String line) {
 		System.out.print("\r\033[2K" + line);
 		System.out.flush();
+	}
+
+	/**
+	 * The answers of the measured phase, whichever load generator got them.
+	 *
+	 * @param accepted answers 2xx
+	 * @param refused answers 4xx and 5xx
+	 * @param failed requests without an answer
+	 * @param elapsed how long the phase took
+	 * @param latencyMicros accept latency p50, p99, p99.9 and maximum, in microseconds
+	 */
+	private record Answers(long accepted, long refused, long failed, Duration elapsed, long[] latencyMicros) {
 	}
 
 }

@@ -21,6 +21,8 @@ final class ProcessStats {
 
 	private long cpuMicrosAtStart;
 
+	private long endedCpuMicros;
+
 	private long peakRssBytes;
 
 	ProcessStats(String name, Supplier<List<Long>> pids) {
@@ -59,6 +61,7 @@ final class ProcessStats {
 	/** Starts counting CPU time and the peak from now. */
 	void start() {
 		this.cpuMicrosAtStart = cpuMicros();
+		this.endedCpuMicros = 0;
 		this.peakRssBytes = 0;
 		sample();
 	}
@@ -68,8 +71,17 @@ final class ProcessStats {
 		this.peakRssBytes = Math.max(this.peakRssBytes, rssBytes());
 	}
 
+	/**
+	 * Counts the CPU time of a process of the group that ended since the start, as its
+	 * parent measured it: {@code /proc} has nothing of it any more.
+	 * @param micros its CPU time, user and system
+	 */
+	void addEndedCpuMicros(long micros) {
+		this.endedCpuMicros += micros;
+	}
+
 	long cpuMicrosSinceStart() {
-		return cpuMicros() - this.cpuMicrosAtStart;
+		return cpuMicros() - this.cpuMicrosAtStart + this.endedCpuMicros;
 	}
 
 	long peakRssBytes() {

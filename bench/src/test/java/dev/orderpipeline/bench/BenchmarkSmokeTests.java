@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,6 +34,28 @@ class BenchmarkSmokeTests {
 		assertThat(figures.at("/backlogDrains/0/ordersPerSecond").asLong()).isPositive();
 		assertThat(Files.readString(results.resolveSibling(results.getFileName().toString().replace(".json", ".html"))))
 			.contains("<svg");
+	}
+
+	@Test
+	@EnabledIf(value = "dev.orderpipeline.bench.WrkLoad#available",
+			disabledReason = "wrk is not installed (apt-get install wrk)")
+	void wrkDrivesTheLoadAndItsCpuTimeIsCounted(@TempDir Path output) throws Exception {
+		BenchOptions options = BenchOptions
+			.parse(new String[] { "--load-generator=wrk", "--warmup=2s", "--duration=3s", "--connections=8",
+					"--backlogs=none", "--ceilings=false", "--source-jar=" + System.getProperty("bench.source.jar"),
+					"--sink-jar=" + System.getProperty("bench.sink.jar"), "--output=" + output });
+		Path results = Benchmark.run(options);
+		JsonNode figures = JsonMapper.builder().build().readTree(results.toFile());
+		assertThat(figures.at("/load/loadGenerator").asString()).isEqualTo("wrk");
+		long accepted = figures.at("/load/accepted").asLong();
+		assertThat(accepted).isPositive();
+		// wrk stops without waiting for the answers in flight, at most one per
+		// connection: those orders are stored but not counted as accepted.
+		assertThat(figures.at("/load/stored").asLong()).isBetween(accepted, accepted + 8);
+		assertThat(figures.at("/load/lost").asLong()).isZero();
+		assertThat(figures.at("/load/acceptLatencyMillis/p99").asDouble()).isPositive();
+		assertThat(figures.at("/load/resources/load-generator/cpuMicrosPerOrder").asLong()).isPositive();
+		assertThat(figures.at("/load/resources/load-generator/peakRssMegabytes").asLong()).isPositive();
 	}
 
 }

@@ -77,7 +77,7 @@ public final class ServiceProcess implements AutoCloseable {
 	 */
 	public static ServiceProcess start(String name, Path jar, Path logDirectory, List<String> arguments,
 			Map<String, String> environment) throws IOException {
-		return start(name, jar, logDirectory, arguments, environment, "160m");
+		return start(name, jar, logDirectory, arguments, environment, "128m");
 	}
 
 	/**
