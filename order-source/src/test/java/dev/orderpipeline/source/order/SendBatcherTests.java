@@ -59,7 +59,59 @@ class SendBatcherTests {
 		assertThat(CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new))).succeedsWithin(10,
 				TimeUnit.SECONDS);
 		assertThat(queued).extracting(CompletableFuture::join).containsExactly(true, false, true);
-		assertThat(this.scopes).as("a single send needs no scope; the three queued share one").hasValue(1);
+		assertThat(this.scopes).as("the first send and the three queued meanwhile share one scope").hasValue(1);
+	}
+
+	@Test
+	void ordersThatKeepComingShareOneScope() throws Exception {
+		SendBatcher lingering = new SendBatcher(properties(512), this.events::add, Duration.ofSeconds(30));
+		try {
+			lingering.scopeWith(this::countedScope);
+			assertThat(lingering.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(lingering.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(this.scopes).as("the second order came within the linger").hasValue(1);
+		}
+		finally {
+			lingering.destroy();
+		}
+	}
+
+	@Test
+	void anIdleSenderLeavesItsScope() throws Exception {
+		SendBatcher brief = new SendBatcher(properties(512), this.events::add, Duration.ofMillis(1));
+		try {
+			brief.scopeWith(this::countedScope);
+			assertThat(brief.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
+			Thread.sleep(200);
+			assertThat(brief.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(this.scopes).as("the second order came long after the linger").hasValue(2);
+		}
+		finally {
+			brief.destroy();
+		}
+	}
+
+	@Test
+	void aFailedSendEndsItsScopeAndTheNextOrderOpensAnother() throws Exception {
+		SendBatcher lingering = new SendBatcher(properties(512), this.events::add, Duration.ofSeconds(30));
+		try {
+			lingering.scopeWith(this::countedScope);
+			CompletableFuture<Boolean> failing = lingering.send(() -> {
+				throw new AmqpConnectException(new java.net.ConnectException("channel closed"));
+			});
+			assertThatExceptionOfType(Exception.class).isThrownBy(() -> failing.get(10, TimeUnit.SECONDS))
+				.withCauseInstanceOf(AmqpConnectException.class);
+			assertThat(lingering.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(this.scopes).as("a new scope, so a new channel, after the failure").hasValue(2);
+		}
+		finally {
+			lingering.destroy();
+		}
+	}
+
+	private void countedScope(Runnable sends) {
+		this.scopes.incrementAndGet();
+		sends.run();
 	}
 
 	@Test
@@ -77,11 +129,16 @@ class SendBatcherTests {
 
 	@Test
 	void failsEverySendOfABatchWhoseScopeCannotOpenAndGoesOn() throws Exception {
+		AtomicBoolean refuseNext = new AtomicBoolean();
 		this.batcher.scopeWith((sends) -> {
-			throw new AmqpConnectException(new java.net.ConnectException("Connection refused"));
+			if (refuseNext.compareAndSet(true, false)) {
+				throw new AmqpConnectException(new java.net.ConnectException("Connection refused"));
+			}
+			sends.run();
 		});
-		CountDownLatch release = holdTheSender(this.batcher);
+		CountDownLatch release = holdTheSenderThenFail(this.batcher);
 		List<CompletableFuture<Boolean>> batch = List.of(this.batcher.send(() -> true), this.batcher.send(() -> true));
+		refuseNext.set(true);
 		release.countDown();
 		for (CompletableFuture<Boolean> send : batch) {
 			assertThatExceptionOfType(Exception.class).isThrownBy(() -> send.get(10, TimeUnit.SECONDS))
@@ -141,11 +198,16 @@ class SendBatcherTests {
 
 	@Test
 	void reportsTheServiceBrokenAndRefusesOrdersWhenTheSenderDies() throws Exception {
+		AtomicBoolean broken = new AtomicBoolean();
 		this.batcher.scopeWith((sends) -> {
-			throw new Error("the sender broke");
+			if (broken.get()) {
+				throw new Error("the sender broke");
+			}
+			sends.run();
 		});
-		CountDownLatch release = holdTheSender(this.batcher);
+		CountDownLatch release = holdTheSenderThenFail(this.batcher);
 		List<CompletableFuture<Boolean>> batch = List.of(this.batcher.send(() -> true), this.batcher.send(() -> true));
+		broken.set(true);
 		release.countDown();
 		for (CompletableFuture<Boolean> send : batch) {
 			assertThatExceptionOfType(Exception.class).isThrownBy(() -> send.get(10, TimeUnit.SECONDS))
@@ -201,6 +263,25 @@ class SendBatcherTests {
 	 * @param batcher the sender
 	 * @return the latch that lets the sender go on
 	 */
+	/**
+	 * Keeps the sender's thread busy with a send until the returned latch is counted
+	 * down; the send then fails, which ends its scope, so the sends queued meanwhile make
+	 * up one batch in a scope of their own.
+	 * @param batcher the sender
+	 * @return counted down to let the send fail
+	 */
+	static CountDownLatch holdTheSenderThenFail(SendBatcher batcher) throws InterruptedException {
+		CountDownLatch sending = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		batcher.send(() -> {
+			sending.countDown();
+			release.await(10, TimeUnit.SECONDS);
+			throw new IllegalStateException("channel closed");
+		});
+		assertThat(sending.await(10, TimeUnit.SECONDS)).isTrue();
+		return release;
+	}
+
 	static CountDownLatch holdTheSender(SendBatcher batcher) throws InterruptedException {
 		CountDownLatch sending = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
