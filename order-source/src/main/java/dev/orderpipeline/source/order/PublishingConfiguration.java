@@ -75,8 +75,8 @@ class PublishingConfiguration {
 	}
 
 	/**
-	 * Gives the sender the binder's template of the orders binding, so that each batch of
-	 * orders goes out on one channel (see {@link SendBatcher}).
+	 * Gives the sender the binder's template of the orders binding, so that the orders go
+	 * out on one channel while they keep coming (see {@link SendBatcher}).
 	 * @param sender the sender
 	 * @param bindings the bindings' settings
 	 * @param properties the intake's settings

@@ -1,8 +1,8 @@
 package dev.orderpipeline.source.order;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -54,6 +55,8 @@ class SendBatcher implements DisposableBean {
 
 	/** How long a scope waits for the next order before it gives its channel back. */
 	static final Duration LINGER = Duration.ofMillis(5);
+
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
 	private final Object lock = new Object();
 
@@ -108,7 +111,7 @@ class SendBatcher implements DisposableBean {
 	}
 
 	/**
-	 * Runs each batch of more than one send inside this scope.
+	 * Runs the sends inside this scope from the next batch on.
 	 * @param scope runs the sends it is given
 	 */
 	void scopeWith(Consumer<Runnable> scope) {
@@ -116,7 +119,7 @@ class SendBatcher implements DisposableBean {
 	}
 
 	/**
-	 * The scope each batch of more than one send runs in.
+	 * The scope the sends run in.
 	 * @return the scope
 	 */
 	Consumer<Runnable> scope() {
@@ -160,9 +163,22 @@ class SendBatcher implements DisposableBean {
 	}
 
 	@Override
-	public void destroy() {
+	public void destroy() throws InterruptedException {
 		stop();
 		this.thread.shutdownNow();
+		// The send under way, if any, finishes before the broker connection closes.
+		if (!awaitStopped(STOP_TIMEOUT)) {
+			logger.warn("The order sender did not stop within " + STOP_TIMEOUT.toSeconds() + " s");
+		}
+	}
+
+	/**
+	 * Waits for the sender's thread to end, once stopping.
+	 * @param timeout how long at most
+	 * @return whether it ended
+	 */
+	boolean awaitStopped(Duration timeout) throws InterruptedException {
+		return this.thread.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	private boolean isStopped() {
@@ -185,11 +201,13 @@ class SendBatcher implements DisposableBean {
 	}
 
 	private void sendBatches() {
-		List<Send> batch = new ArrayList<>();
+		// The sends taken from the queue and not run yet: should the thread die, the
+		// finally block below answers them.
+		Deque<Send> pending = new ArrayDeque<>();
 		try {
 			while (true) {
 				try {
-					batch.add(this.queue.take());
+					pending.add(this.queue.take());
 				}
 				catch (InterruptedException ex) {
 					if (isStopped()) {
@@ -199,9 +217,8 @@ class SendBatcher implements DisposableBean {
 					// Interrupted by a send, not by stopping: the sender goes on.
 					continue;
 				}
-				this.queue.drainTo(batch);
-				sendAll(batch);
-				batch.clear();
+				this.queue.drainTo(pending);
+				sendAll(pending);
 			}
 		}
 		catch (Throwable ex) {
@@ -221,43 +238,77 @@ class SendBatcher implements DisposableBean {
 		finally {
 			// No send is queued once stopped, so none is left behind.
 			stop();
-			this.queue.drainTo(batch);
+			this.queue.drainTo(pending);
 			IllegalStateException refusal = refusal();
-			batch.forEach((send) -> send.fail(refusal));
+			pending.forEach((send) -> send.fail(refusal));
 		}
 	}
 
-	private void sendAll(List<Send> batch) {
-		try {
-			this.scope.accept(() -> {
-				while (true) {
-					batch.forEach(this::run);
-					// A failed send may have broken the channel: the next batch opens a
-					// new scope.
-					if (batch.stream().anyMatch(Send::failed) || isStopped()) {
-						return;
-					}
-					batch.clear();
-					Send next;
-					try {
-						next = this.queue.poll(this.lingerNanos, TimeUnit.NANOSECONDS);
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-						return;
-					}
-					if (next == null) {
-						return;
-					}
-					batch.add(next);
-					this.queue.drainTo(batch);
-				}
-			});
+	private void sendAll(Deque<Send> pending) {
+		while (!pending.isEmpty()) {
+			if (isStopped()) {
+				IllegalStateException refusal = refusal();
+				pending.forEach((send) -> send.fail(refusal));
+				pending.clear();
+				return;
+			}
+			Consumer<Runnable> scope = this.scope;
+			AtomicBoolean entered = new AtomicBoolean();
+			try {
+				scope.accept(() -> {
+					entered.set(true);
+					sendWithin(scope, pending);
+				});
+			}
+			catch (RuntimeException ex) {
+				// The scope could not open (no connection, no channel): the sends
+				// that did not run fail with its cause.
+				pending.forEach((send) -> send.fail(ex));
+				pending.clear();
+				return;
+			}
+			if (!entered.get()) {
+				IllegalStateException refusal = new IllegalStateException("The send scope did not run the sends");
+				pending.forEach((send) -> send.fail(refusal));
+				pending.clear();
+				return;
+			}
 		}
-		catch (RuntimeException ex) {
-			// The scope could not open (no connection, no channel): the sends
-			// that did not run fail with its cause.
-			batch.forEach((send) -> send.fail(ex));
+	}
+
+	/**
+	 * Sends within one scope, taking the orders that keep coming, until none came for the
+	 * linger, a send failed (its channel may be broken) or another scope was set. The
+	 * sends not run yet stay pending, for the next scope.
+	 */
+	private void sendWithin(Consumer<Runnable> scope, Deque<Send> pending) {
+		while (true) {
+			Send send;
+			while ((send = pending.poll()) != null) {
+				run(send);
+				if (send.failed()) {
+					return;
+				}
+			}
+			if (isStopped() || this.scope != scope) {
+				return;
+			}
+			Send next;
+			try {
+				next = this.queue.poll(this.lingerNanos, TimeUnit.NANOSECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			if (next == null) {
+				return;
+			}
+			pending.add(next);
+			this.queue.drainTo(pending);
+			if (this.scope != scope) {
+				return;
+			}
 		}
 	}
 

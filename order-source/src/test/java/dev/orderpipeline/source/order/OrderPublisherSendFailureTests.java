@@ -29,7 +29,7 @@ class OrderPublisherSendFailureTests {
 	});
 
 	@AfterEach
-	void stop() {
+	void stop() throws InterruptedException {
 		this.sender.destroy();
 	}
 

@@ -35,7 +35,7 @@ class SendBatcherTests {
 	private final AtomicInteger scopes = new AtomicInteger();
 
 	@AfterEach
-	void stop() {
+	void stop() throws InterruptedException {
 		this.batcher.destroy();
 	}
 
@@ -107,6 +107,57 @@ class SendBatcherTests {
 		finally {
 			lingering.destroy();
 		}
+	}
+
+	@Test
+	void aFailedSendEndsItsScopeAndTheRestOfTheBatchGoesOutInANewOne() throws Exception {
+		SendBatcher lingering = new SendBatcher(properties(512), this.events::add, Duration.ofSeconds(30));
+		try {
+			lingering.scopeWith(this::countedScope);
+			CountDownLatch release = holdTheSender(lingering);
+			AtomicInteger scopeOfTheRest = new AtomicInteger();
+			CompletableFuture<Boolean> failing = lingering.send(() -> {
+				throw new IllegalStateException("channel closed");
+			});
+			List<CompletableFuture<Boolean>> rest = List.of(lingering.send(() -> {
+				scopeOfTheRest.set(this.scopes.get());
+				return true;
+			}), lingering.send(() -> true));
+			release.countDown();
+			assertThatExceptionOfType(Exception.class).isThrownBy(() -> failing.get(10, TimeUnit.SECONDS))
+				.withCauseInstanceOf(IllegalStateException.class);
+			assertThat(rest).allSatisfy((send) -> assertThat(send.get(10, TimeUnit.SECONDS)).isTrue());
+			assertThat(scopeOfTheRest).as("the sends after the failed one ran in a second scope").hasValue(2);
+		}
+		finally {
+			lingering.destroy();
+		}
+	}
+
+	@Test
+	void aScopeSetWhileOrdersKeepComingTakesOverFromTheNextBatch() throws Exception {
+		SendBatcher lingering = new SendBatcher(properties(512), this.events::add, Duration.ofSeconds(30));
+		try {
+			assertThat(lingering.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
+			lingering.scopeWith(this::countedScope);
+			assertThat(lingering.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(this.scopes).as("the second order ran in the scope set meanwhile").hasValue(1);
+		}
+		finally {
+			lingering.destroy();
+		}
+	}
+
+	@Test
+	void stoppingWhileLingeringEndsTheSenderAndRefusesWhatComesAfter() throws Exception {
+		SendBatcher lingering = new SendBatcher(properties(512), this.events::add, Duration.ofSeconds(30));
+		lingering.scopeWith(this::countedScope);
+		assertThat(lingering.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
+		lingering.destroy();
+		assertThatExceptionOfType(Exception.class)
+			.isThrownBy(() -> lingering.send(() -> true).get(10, TimeUnit.SECONDS))
+			.withCauseInstanceOf(IllegalStateException.class);
+		assertThat(lingering.awaitStopped(Duration.ofSeconds(10))).as("the sender's thread ended").isTrue();
 	}
 
 	private void countedScope(Runnable sends) {
@@ -244,7 +295,7 @@ class SendBatcherTests {
 	}
 
 	@Test
-	void refusesSendsOnceStopped() {
+	void refusesSendsOnceStopped() throws InterruptedException {
 		this.batcher.destroy();
 		assertThatExceptionOfType(Exception.class)
 			.isThrownBy(() -> this.batcher.send(() -> true).get(10, TimeUnit.SECONDS))
@@ -257,12 +308,6 @@ class SendBatcherTests {
 				new OrderSourceProperties.RateLimit(true, 5, 20, 100_000));
 	}
 
-	/**
-	 * Keeps the sender's thread busy with a send until the returned latch is counted
-	 * down, so the sends queued meanwhile make up one batch.
-	 * @param batcher the sender
-	 * @return the latch that lets the sender go on
-	 */
 	/**
 	 * Keeps the sender's thread busy with a send until the returned latch is counted
 	 * down; the send then fails, which ends its scope, so the sends queued meanwhile make
@@ -282,6 +327,12 @@ class SendBatcherTests {
 		return release;
 	}
 
+	/**
+	 * Keeps the sender's thread busy with a send until the returned latch is counted
+	 * down, so the sends queued meanwhile make up one batch.
+	 * @param batcher the sender
+	 * @return the latch that lets the sender go on
+	 */
 	static CountDownLatch holdTheSender(SendBatcher batcher) throws InterruptedException {
 		CountDownLatch sending = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
