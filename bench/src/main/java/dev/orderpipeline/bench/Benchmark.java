@@ -18,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.orderpipeline.testsupport.ServiceProcess;
 import dev.orderpipeline.testsupport.TestDatabase;
@@ -36,7 +36,9 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
  */
 public final class Benchmark {
 
-	/** How much of the warm-up runs at the measured rate in open loop. */
+	/**
+	 * How much of the warm-up runs at the measured rate in open loop, at most half of it.
+	 */
 	private static final Duration OPEN_LOOP_WARMUP = Duration.ofSeconds(10);
 
 	private final BenchOptions options;
@@ -150,8 +152,12 @@ public final class Benchmark {
 			// measuring starts. In open loop its last seconds run at the measured rate,
 			// so the load generator's own open-loop path is warm too.
 			LoadGenerator.Stats warmup = new LoadGenerator.Stats();
-			Duration atRate = (this.options.rate() > 0) ? min(OPEN_LOOP_WARMUP, this.options.warmup()) : Duration.ZERO;
-			runPhase("warm-up", load, this.options.warmup().minus(atRate), 0, "bench-warmup", warmup, List.of());
+			Duration atRate = (this.options.rate() > 0) ? min(OPEN_LOOP_WARMUP, this.options.warmup().dividedBy(2))
+					: Duration.ZERO;
+			Duration closedLoop = this.options.warmup().minus(atRate);
+			if (!closedLoop.isZero()) {
+				runPhase("warm-up", load, closedLoop, 0, "bench-warmup", warmup, List.of());
+			}
 			if (!atRate.isZero()) {
 				runPhase("warm-up at rate", load, atRate, this.options.rate(), "bench-warmup", warmup, List.of());
 			}
@@ -177,8 +183,8 @@ public final class Benchmark {
 	private void measureWithWrk(TestDatabase database, ServiceProcess source, List<ProcessStats> services, Path logs)
 			throws Exception {
 		WrkLoad wrk = new WrkLoad(source.baseUri(), this.options.connections(), logs);
-		WrkLoad.Result warmup = runWrk("warm-up", wrk, this.options.warmup(), "bench-warmup", List.of(), (shell) -> {
-		});
+		WrkLoad.Result warmup = runWrk("warm-up", wrk, this.options.warmup(), "bench-warmup", List.of(),
+				new CopyOnWriteArrayList<>());
 		progress("storing the warm-up's orders");
 		awaitStored(database, "bench-warmup", warmup.accepted(), List.of());
 		// wrk's process is sampled while it runs; its CPU time comes from the shell
@@ -189,39 +195,57 @@ public final class Benchmark {
 		processes.add(generator);
 		processes.forEach(ProcessStats::start);
 		Instant start = Instant.now();
-		WrkLoad.Result measured = runWrk("measure", wrk, this.options.duration(), "bench-measured", processes,
-				(shell) -> shell.descendants().findFirst().ifPresent((process) -> wrkPid.add(process.pid())));
+		WrkLoad.Result measured = runWrk("measure", wrk, this.options.duration(), "bench-measured", processes, wrkPid);
 		Duration elapsed = Duration.between(start, Instant.now());
+		wrkPid.clear();
 		generator.addEndedCpuMicros(measured.cpuMicros());
 		progress("draining the measured orders");
 		awaitStored(database, "bench-measured", measured.accepted(), processes);
-		wrkPid.clear();
+		// Orders wrk left unanswered may be among the rows: the count settles before
+		// anything is read from it.
+		awaitSettled(database, "bench-measured", processes);
 		recordLoad(database, new Answers(measured.accepted(), measured.refused(), measured.failed(), elapsed,
 				measured.latencyMicros()), List.of(), processes);
 	}
 
 	private WrkLoad.Result runWrk(String phase, WrkLoad wrk, Duration duration, String sender,
-			List<ProcessStats> processes, Consumer<ProcessHandle> started) throws Exception {
+			List<ProcessStats> processes, List<Long> wrkPid) throws Exception {
 		ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
 		long start = System.nanoTime();
+		AtomicReference<ProcessHandle> shell = new AtomicReference<>();
 		ticker.scheduleAtFixedRate(() -> {
+			// wrk is the shell's child, looked up until it is found.
+			if (wrkPid.isEmpty() && shell.get() != null) {
+				shell.get().descendants().findFirst().ifPresent((process) -> wrkPid.add(process.pid()));
+			}
 			processes.forEach(ProcessStats::sample);
 			progress(String.format("%s %3d/%d s  (wrk reports at the end)", phase,
 					(System.nanoTime() - start) / 1_000_000_000L, duration.toSeconds()));
 		}, 1, 1, TimeUnit.SECONDS);
 		try {
-			// wrk is the shell's child: looked up half a second after the shell
-			// started, when it runs.
-			return wrk.run(duration, sender,
-					(shell) -> ticker.schedule(() -> started.accept(shell), 500, TimeUnit.MILLISECONDS));
+			return wrk.run(duration, sender, shell::set);
 		}
 		finally {
 			ticker.shutdownNow();
+			ticker.awaitTermination(10, TimeUnit.SECONDS);
 		}
 	}
 
 	private static Duration min(Duration a, Duration b) {
 		return (a.compareTo(b) <= 0) ? a : b;
+	}
+
+	private static void awaitSettled(TestDatabase database, String sender, List<ProcessStats> processes)
+			throws Exception {
+		long previous = -1;
+		long count = database.countOrders("sender_user_id = '" + sender + "'");
+		Instant deadline = Instant.now().plusSeconds(30);
+		while (count != previous && Instant.now().isBefore(deadline)) {
+			processes.forEach(ProcessStats::sample);
+			TimeUnit.SECONDS.sleep(1);
+			previous = count;
+			count = database.countOrders("sender_user_id = '" + sender + "'");
+		}
 	}
 
 	private static void awaitStored(TestDatabase database, String sender, long accepted, List<ProcessStats> processes)

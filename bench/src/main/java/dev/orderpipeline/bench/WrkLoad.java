@@ -71,16 +71,26 @@ final class WrkLoad {
 			throws IOException, InterruptedException {
 		Path script = this.workDirectory.resolve("wrk-" + sender + ".lua");
 		Files.writeString(script, script(sender), StandardCharsets.UTF_8);
-		List<String> command = new ArrayList<>(List.of("bash", "-c", "wrk \"$@\"; status=$?; times; exit $status",
-				"wrk", "--threads=1", "--connections=" + this.connections, "--duration=" + duration.toSeconds() + "s",
-				"--timeout=30s", "--script=" + script, this.baseUri.resolve("/orders").toString()));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		started.accept(process.toHandle());
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		if (process.waitFor() != 0) {
-			throw new IllegalStateException("wrk failed:\n" + output);
+		List<String> command = new ArrayList<>(
+				List.of("bash", "-c", "wrk \"$@\"; status=$?; times; exit $status", "wrk", "--threads=1",
+						"--connections=" + this.connections, "--duration=" + Math.max(1, duration.toSeconds()) + "s",
+						"--timeout=30s", "--script=" + script, this.baseUri.resolve("/orders").toString()));
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		// bash's "times" writes decimal commas under some locales.
+		builder.environment().put("LC_ALL", "C");
+		Process process = builder.start();
+		try {
+			started.accept(process.toHandle());
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (process.waitFor() != 0) {
+				throw new IllegalStateException("wrk failed:\n" + output);
+			}
+			return Result.parse(output);
 		}
-		return Result.parse(output);
+		finally {
+			process.descendants().forEach(ProcessHandle::destroyForcibly);
+			process.destroyForcibly();
+		}
 	}
 
 	private static String script(String sender) {
