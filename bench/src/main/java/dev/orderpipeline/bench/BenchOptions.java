@@ -29,7 +29,7 @@ record BenchOptions(Duration warmup, Duration duration, int connections, int rat
 
 	static final String USAGE = """
 			bench/run [--name=value ...]
-			  --warmup=60s          closed-loop load before measuring (JIT warm-up; its last 10 s, at most half, at --rate)
+			  --warmup=60s          closed-loop load before measuring (JIT warm-up; then 10 s at --rate)
 			  --duration=60s        measured load
 			  --connections=64      concurrent connections (closed loop)
 			  --rate=0              orders/s, open loop at a fixed rate (0: closed loop)

@@ -36,9 +36,7 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
  */
 public final class Benchmark {
 
-	/**
-	 * How much of the warm-up runs at the measured rate in open loop, at most half of it.
-	 */
+	/** How long the load runs at the measured rate after the warm-up, in open loop. */
 	private static final Duration OPEN_LOOP_WARMUP = Duration.ofSeconds(10);
 
 	private final BenchOptions options;
@@ -149,20 +147,17 @@ public final class Benchmark {
 			// The warm-up runs in closed loop whatever the measured rate: the JIT warms
 			// the same way for every figure, and a cold service is not buried under a
 			// rate it cannot take yet, whose backlog would still be draining when
-			// measuring starts. In open loop its last seconds run at the measured rate,
+			// measuring starts. In open loop, a few seconds at the measured rate follow,
 			// so the load generator's own open-loop path is warm too.
 			LoadGenerator.Stats warmup = new LoadGenerator.Stats();
-			Duration atRate = (this.options.rate() > 0) ? min(OPEN_LOOP_WARMUP, this.options.warmup().dividedBy(2))
-					: Duration.ZERO;
-			Duration closedLoop = this.options.warmup().minus(atRate);
-			if (!closedLoop.isZero()) {
-				runPhase("warm-up", load, closedLoop, 0, "bench-warmup", warmup, List.of());
-			}
-			if (!atRate.isZero()) {
-				runPhase("warm-up at rate", load, atRate, this.options.rate(), "bench-warmup", warmup, List.of());
+			runPhase("warm-up", load, this.options.warmup(), 0, "bench-warmup", warmup, List.of());
+			LoadGenerator.Stats atRate = new LoadGenerator.Stats();
+			if (this.options.rate() > 0) {
+				runPhase("warm-up at rate", load, OPEN_LOOP_WARMUP, this.options.rate(), "bench-warmup", atRate,
+						List.of());
 			}
 			progress("storing the warm-up's orders");
-			awaitStored(database, "bench-warmup", warmup.accepted(), List.of());
+			awaitStored(database, "bench-warmup", warmup.accepted() + atRate.accepted(), List.of());
 			processes.forEach(ProcessStats::start);
 			LoadGenerator.Stats measured = new LoadGenerator.Stats();
 			Instant start = Instant.now();
@@ -229,10 +224,6 @@ public final class Benchmark {
 			ticker.shutdownNow();
 			ticker.awaitTermination(10, TimeUnit.SECONDS);
 		}
-	}
-
-	private static Duration min(Duration a, Duration b) {
-		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
 	private static void awaitSettled(TestDatabase database, String sender, List<ProcessStats> processes)
