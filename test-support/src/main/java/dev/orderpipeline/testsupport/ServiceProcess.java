@@ -99,7 +99,8 @@ public final class ServiceProcess implements AutoCloseable {
 		List<String> command = new ArrayList<>(
 				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
 						"-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=128m", "-Xss512k", "-XX:ReservedCodeCacheSize=64m",
-						"-XX:TrimNativeHeapInterval=5000", "-jar", jar.toString(), "--server.port=" + port, "--management.server.port=" + managementPort));
+						"-XX:TrimNativeHeapInterval=5000", "-jar", jar.toString(), "--server.port=" + port,
+						"--management.server.port=" + managementPort));
 		// Every service started here trusts the test key; the tests and the benchmark
 		// hold tokens.
 		command.addAll(TestTokens.shared().arguments());
