@@ -2,6 +2,7 @@ package dev.orderpipeline.source.order;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -21,6 +22,8 @@ import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * The sender's batches: what queues while a batch is sent goes out together, in one
@@ -34,9 +37,16 @@ class SendBatcherTests {
 
 	private final AtomicInteger scopes = new AtomicInteger();
 
+	private final AtomicInteger openScopes = new AtomicInteger();
+
+	private final List<SendBatcher> others = new ArrayList<>();
+
 	@AfterEach
 	void stop() throws InterruptedException {
 		this.batcher.destroy();
+		for (SendBatcher other : this.others) {
+			other.destroy();
+		}
 	}
 
 	@Test
@@ -64,93 +74,68 @@ class SendBatcherTests {
 
 	@Test
 	void ordersThatKeepComingShareOneScope() throws Exception {
-		SendBatcher lingering = new SendBatcher(properties(512), this.events::add, Duration.ofSeconds(30));
-		try {
-			lingering.scopeWith(this::countedScope);
-			assertThat(lingering.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
-			assertThat(lingering.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
-			assertThat(this.scopes).as("the second order came within the linger").hasValue(1);
-		}
-		finally {
-			lingering.destroy();
-		}
+		SendBatcher lingering = batcher(Duration.ofSeconds(30));
+		lingering.scopeWith(this::countedScope);
+		assertThat(lingering.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(lingering.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.scopes).as("the second order came within the linger").hasValue(1);
 	}
 
 	@Test
 	void anIdleSenderLeavesItsScope() throws Exception {
-		SendBatcher brief = new SendBatcher(properties(512), this.events::add, Duration.ofMillis(1));
-		try {
-			brief.scopeWith(this::countedScope);
-			assertThat(brief.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
-			Thread.sleep(200);
-			assertThat(brief.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
-			assertThat(this.scopes).as("the second order came long after the linger").hasValue(2);
-		}
-		finally {
-			brief.destroy();
-		}
+		SendBatcher brief = batcher(Duration.ofMillis(1));
+		brief.scopeWith(this::countedScope);
+		assertThat(brief.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
+		await().atMost(Duration.ofSeconds(10)).untilAtomic(this.openScopes, equalTo(0));
+		assertThat(brief.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.scopes).as("the second order came long after the linger").hasValue(2);
 	}
 
 	@Test
 	void aFailedSendEndsItsScopeAndTheNextOrderOpensAnother() throws Exception {
-		SendBatcher lingering = new SendBatcher(properties(512), this.events::add, Duration.ofSeconds(30));
-		try {
-			lingering.scopeWith(this::countedScope);
-			CompletableFuture<Boolean> failing = lingering.send(() -> {
-				throw new AmqpConnectException(new java.net.ConnectException("channel closed"));
-			});
-			assertThatExceptionOfType(Exception.class).isThrownBy(() -> failing.get(10, TimeUnit.SECONDS))
-				.withCauseInstanceOf(AmqpConnectException.class);
-			assertThat(lingering.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
-			assertThat(this.scopes).as("a new scope, so a new channel, after the failure").hasValue(2);
-		}
-		finally {
-			lingering.destroy();
-		}
+		SendBatcher lingering = batcher(Duration.ofSeconds(30));
+		lingering.scopeWith(this::countedScope);
+		CompletableFuture<Boolean> failing = lingering.send(() -> {
+			throw new AmqpConnectException(new java.net.ConnectException("channel closed"));
+		});
+		assertThatExceptionOfType(Exception.class).isThrownBy(() -> failing.get(10, TimeUnit.SECONDS))
+			.withCauseInstanceOf(AmqpConnectException.class);
+		assertThat(lingering.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.scopes).as("a new scope, so a new channel, after the failure").hasValue(2);
 	}
 
 	@Test
 	void aFailedSendEndsItsScopeAndTheRestOfTheBatchGoesOutInANewOne() throws Exception {
-		SendBatcher lingering = new SendBatcher(properties(512), this.events::add, Duration.ofSeconds(30));
-		try {
-			lingering.scopeWith(this::countedScope);
-			CountDownLatch release = holdTheSender(lingering);
-			AtomicInteger scopeOfTheRest = new AtomicInteger();
-			CompletableFuture<Boolean> failing = lingering.send(() -> {
-				throw new IllegalStateException("channel closed");
-			});
-			List<CompletableFuture<Boolean>> rest = List.of(lingering.send(() -> {
-				scopeOfTheRest.set(this.scopes.get());
-				return true;
-			}), lingering.send(() -> true));
-			release.countDown();
-			assertThatExceptionOfType(Exception.class).isThrownBy(() -> failing.get(10, TimeUnit.SECONDS))
-				.withCauseInstanceOf(IllegalStateException.class);
-			assertThat(rest).allSatisfy((send) -> assertThat(send.get(10, TimeUnit.SECONDS)).isTrue());
-			assertThat(scopeOfTheRest).as("the sends after the failed one ran in a second scope").hasValue(2);
-		}
-		finally {
-			lingering.destroy();
-		}
+		SendBatcher lingering = batcher(Duration.ofSeconds(30));
+		lingering.scopeWith(this::countedScope);
+		CountDownLatch release = holdTheSender(lingering);
+		AtomicInteger scopeOfTheRest = new AtomicInteger();
+		CompletableFuture<Boolean> failing = lingering.send(() -> {
+			throw new IllegalStateException("channel closed");
+		});
+		List<CompletableFuture<Boolean>> rest = List.of(lingering.send(() -> {
+			scopeOfTheRest.set(this.scopes.get());
+			return true;
+		}), lingering.send(() -> true));
+		release.countDown();
+		assertThatExceptionOfType(Exception.class).isThrownBy(() -> failing.get(10, TimeUnit.SECONDS))
+			.withCauseInstanceOf(IllegalStateException.class);
+		assertThat(rest).allSatisfy((send) -> assertThat(send.get(10, TimeUnit.SECONDS)).isTrue());
+		assertThat(scopeOfTheRest).as("the sends after the failed one ran in a second scope").hasValue(2);
 	}
 
 	@Test
 	void aScopeSetWhileOrdersKeepComingTakesOverFromTheNextBatch() throws Exception {
-		SendBatcher lingering = new SendBatcher(properties(512), this.events::add, Duration.ofSeconds(30));
-		try {
-			assertThat(lingering.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
-			lingering.scopeWith(this::countedScope);
-			assertThat(lingering.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
-			assertThat(this.scopes).as("the second order ran in the scope set meanwhile").hasValue(1);
-		}
-		finally {
-			lingering.destroy();
-		}
+		SendBatcher lingering = batcher(Duration.ofSeconds(30));
+		assertThat(lingering.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
+		lingering.scopeWith(this::countedScope);
+		assertThat(lingering.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.scopes).as("the second order ran in the scope set meanwhile").hasValue(1);
 	}
 
 	@Test
 	void stoppingWhileLingeringEndsTheSenderAndRefusesWhatComesAfter() throws Exception {
-		SendBatcher lingering = new SendBatcher(properties(512), this.events::add, Duration.ofSeconds(30));
+		SendBatcher lingering = batcher(Duration.ofSeconds(30));
 		lingering.scopeWith(this::countedScope);
 		assertThat(lingering.send(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
 		lingering.destroy();
@@ -162,7 +147,24 @@ class SendBatcherTests {
 
 	private void countedScope(Runnable sends) {
 		this.scopes.incrementAndGet();
-		sends.run();
+		this.openScopes.incrementAndGet();
+		try {
+			sends.run();
+		}
+		finally {
+			this.openScopes.decrementAndGet();
+		}
+	}
+
+	/**
+	 * A sender of its own with another linger, stopped after the test.
+	 * @param linger how long its scope waits for the next order
+	 * @return the sender
+	 */
+	private SendBatcher batcher(Duration linger) {
+		SendBatcher batcher = new SendBatcher(properties(512), this.events::add, linger);
+		this.others.add(batcher);
+		return batcher;
 	}
 
 	@Test
