@@ -22,6 +22,7 @@ import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.ServiceProcess;
 import dev.orderpipeline.testsupport.TestDatabase;
 import dev.orderpipeline.testsupport.TestTokens;
+import dev.orderpipeline.testsupport.servers.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -177,7 +178,7 @@ class PipelineIntegrationTests {
 
 	@Test
 	void answers503WithTheOrderIdWhenTheBrokerIsUnreachableAndStoresNothing() throws Exception {
-		String closedPort = String.valueOf(ServiceProcess.freePort());
+		String closedPort = String.valueOf(FreePorts.next());
 		// The legacy service's variables configure the broker too.
 		try (ServiceProcess cutOff = ServiceProcess.start("order-source-broker-down", jar("pipeline.source.jar"), LOGS,
 				List.of("--orders.queue=" + topology.queue()),

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeoutException;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
+import dev.orderpipeline.testsupport.servers.TestRabbitMq;
 
 /**
  * Publishes the way the legacy Python publisher did: the queue declared durable without
@@ -26,9 +26,8 @@ public final class LegacyPublisher {
 	 * @param messageId the AMQP message id, or {@code null} for none
 	 */
 	public static void publish(String queue, String body, String messageId) {
-		ConnectionFactory factory = new ConnectionFactory();
-		factory.setHost("127.0.0.1");
-		try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+		try (Connection connection = TestRabbitMq.shared().clientConnectionFactory().newConnection();
+				Channel channel = connection.createChannel()) {
 			channel.queueDeclare(queue, true, false, false, null);
 			channel.confirmSelect();
 			channel.basicPublish("", queue,

@@ -2,7 +2,6 @@ package dev.orderpipeline.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.orderpipeline.testsupport.servers.FreePorts;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -93,8 +93,8 @@ public final class ServiceProcess implements AutoCloseable {
 	 */
 	public static ServiceProcess start(String name, Path jar, Path logDirectory, List<String> arguments,
 			Map<String, String> environment, String heap) throws IOException {
-		int port = freePort();
-		int managementPort = freePort();
+		int port = FreePorts.next();
+		int managementPort = FreePorts.next();
 		// The JVM settings bin/run and the charts use.
 		List<String> command = new ArrayList<>(
 				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
@@ -246,19 +246,6 @@ public final class ServiceProcess implements AutoCloseable {
 		try {
 			List<String> lines = Files.readAllLines(this.log);
 			return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	/**
-	 * A port on 127.0.0.1 that nothing listens on at the moment of the call.
-	 * @return the port
-	 */
-	public static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

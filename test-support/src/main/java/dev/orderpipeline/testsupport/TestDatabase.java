@@ -7,21 +7,18 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
 
+import dev.orderpipeline.testsupport.servers.TestPostgresql;
+
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * A database of the test run's own on the machine's PostgreSQL, dropped when the test JVM
- * exits, so tests depend on nothing an earlier run left and leave nothing behind.
+ * A database on the test run's own PostgreSQL cluster ({@link TestPostgresql}), which
+ * goes with the cluster when the test JVM exits, so tests depend on nothing an earlier
+ * run left and leave nothing behind.
  */
 public final class TestDatabase {
 
-	private static final String SERVER = System.getProperty("test.postgres.server", "127.0.0.1:5432");
-
-	private static final String USER = System.getProperty("test.postgres.user", "postgres");
-
-	private static final String PASSWORD = System.getProperty("test.postgres.password", "");
-
-	private static final TestDatabase shared = create();
+	private static final TestDatabase shared = create("orders_test");
 
 	private final String name;
 
@@ -37,14 +34,8 @@ public final class TestDatabase {
 		return shared;
 	}
 
-	private static TestDatabase create() {
-		TestDatabase database = create("orders_test");
-		Runtime.getRuntime().addShutdownHook(new Thread(database::drop));
-		return database;
-	}
-
 	/**
-	 * Creates a new database; the caller drops it.
+	 * Creates a new database on the test run's cluster.
 	 * @param prefix the start of its name
 	 * @return the database
 	 */
@@ -67,8 +58,8 @@ public final class TestDatabase {
 	 */
 	public void register(DynamicPropertyRegistry registry) {
 		registry.add("spring.r2dbc.url", this::r2dbcUrl);
-		registry.add("spring.r2dbc.username", () -> USER);
-		registry.add("spring.r2dbc.password", () -> PASSWORD);
+		registry.add("spring.r2dbc.username", this::user);
+		registry.add("spring.r2dbc.password", this::password);
 	}
 
 	/**
@@ -76,8 +67,8 @@ public final class TestDatabase {
 	 * @return the command-line arguments
 	 */
 	public List<String> arguments() {
-		return List.of("--spring.r2dbc.url=" + r2dbcUrl(), "--spring.r2dbc.username=" + USER,
-				"--spring.r2dbc.password=" + PASSWORD);
+		return List.of("--spring.r2dbc.url=" + r2dbcUrl(), "--spring.r2dbc.username=" + user(),
+				"--spring.r2dbc.password=" + password());
 	}
 
 	/**
@@ -85,15 +76,24 @@ public final class TestDatabase {
 	 * @return the URL
 	 */
 	public String r2dbcUrl() {
-		return "r2dbc:postgresql://" + SERVER + "/" + this.name;
+		return r2dbcUrl(TestPostgresql.shared().port());
+	}
+
+	/**
+	 * The R2DBC URL of this database through another port, a {@link TcpProxy}'s say.
+	 * @param port the port on 127.0.0.1
+	 * @return the URL
+	 */
+	public String r2dbcUrl(int port) {
+		return "r2dbc:postgresql://127.0.0.1:" + port + "/" + this.name;
 	}
 
 	/**
 	 * The password of {@link #user()}.
-	 * @return the password, empty for none
+	 * @return the password
 	 */
 	public String password() {
-		return PASSWORD;
+		return TestPostgresql.shared().password();
 	}
 
 	/**
@@ -101,7 +101,7 @@ public final class TestDatabase {
 	 * @return the user name
 	 */
 	public String user() {
-		return USER;
+		return TestPostgresql.shared().user();
 	}
 
 	/**
@@ -118,7 +118,8 @@ public final class TestDatabase {
 	 * @throws SQLException if PostgreSQL cannot be reached
 	 */
 	public Connection connect() throws SQLException {
-		return DriverManager.getConnection("jdbc:postgresql://" + SERVER + "/" + this.name, USER, PASSWORD);
+		return DriverManager.getConnection("jdbc:postgresql://" + TestPostgresql.shared().server() + "/" + this.name,
+				user(), password());
 	}
 
 	/**
@@ -138,12 +139,14 @@ public final class TestDatabase {
 	}
 
 	private void admin(String sql) {
-		try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + SERVER + "/postgres", USER,
-				PASSWORD); Statement statement = connection.createStatement()) {
+		TestPostgresql postgresql = TestPostgresql.shared();
+		try (Connection connection = DriverManager
+			.getConnection("jdbc:postgresql://" + postgresql.server() + "/postgres", user(), password());
+				Statement statement = connection.createStatement()) {
 			statement.execute(sql);
 		}
 		catch (SQLException ex) {
-			throw new IllegalStateException("Could not run " + sql + " on PostgreSQL at " + SERVER, ex);
+			throw new IllegalStateException("Could not run " + sql + " on PostgreSQL at " + postgresql.server(), ex);
 		}
 	}
 

@@ -1,0 +1,137 @@
+package dev.orderpipeline.testsupport.servers;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The servers a test run owns: isolated from the machine's, password-protected, and gone
+ * when the run ends, however it ends.
+ */
+class TestServersTests {
+
+	@Test
+	void postgresqlListensOnAPortOfItsOwnAndRefusesConnectionsWithoutThePassword() throws SQLException {
+		TestPostgresql postgresql = TestPostgresql.shared();
+		assertThat(postgresql.port()).isNotEqualTo(5432);
+		String url = "jdbc:postgresql://" + postgresql.server() + "/postgres";
+		assertThatExceptionOfType(SQLException.class)
+			.isThrownBy(() -> DriverManager.getConnection(url, postgresql.user(), ""));
+		assertThatExceptionOfType(SQLException.class)
+			.isThrownBy(() -> DriverManager.getConnection(url, postgresql.user(), "wrong"));
+		try (var connection = DriverManager.getConnection(url, postgresql.user(), postgresql.password())) {
+			assertThat(connection.isValid(2)).isTrue();
+		}
+	}
+
+	@Test
+	void postgresqlStopsAndStartsAgainWithItsData() throws SQLException {
+		TestPostgresql postgresql = TestPostgresql.shared();
+		String url = "jdbc:postgresql://" + postgresql.server() + "/postgres";
+		try (var connection = DriverManager.getConnection(url, postgresql.user(), postgresql.password())) {
+			connection.createStatement().execute("CREATE TABLE IF NOT EXISTS kept (id int)");
+		}
+		postgresql.stop();
+		assertThatExceptionOfType(SQLException.class)
+			.isThrownBy(() -> DriverManager.getConnection(url, postgresql.user(), postgresql.password()));
+		postgresql.start();
+		try (var connection = DriverManager.getConnection(url, postgresql.user(), postgresql.password())) {
+			assertThat(connection.createStatement().executeQuery("SELECT to_regclass('kept') IS NOT NULL").next())
+				.isTrue();
+		}
+	}
+
+	@Test
+	void rabbitMqListensOnAPortOfItsOwnAndItsApplicationStopsAndStarts() {
+		TestRabbitMq rabbitMq = TestRabbitMq.shared();
+		assertThat(rabbitMq.port()).isNotEqualTo(5672);
+		assertThat(rabbitMq.accepting()).isTrue();
+		rabbitMq.stopApplication();
+		assertThat(rabbitMq.accepting()).isFalse();
+		rabbitMq.startApplication();
+		assertThat(rabbitMq.accepting()).isTrue();
+	}
+
+	@Test
+	void theServersOfAKilledRunStopAndTheNextRunRemovesItsDirectory() throws Exception {
+		Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+				"-cp", System.getProperty("java.class.path"), AbandonedRun.class.getName())
+			.redirectError(ProcessBuilder.Redirect.INHERIT)
+			.start();
+		Path directory;
+		try (BufferedReader output = new BufferedReader(
+				new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8))) {
+			directory = output.lines()
+				.filter((line) -> line.startsWith(AbandonedRun.DIRECTORY))
+				.map((line) -> Path.of(line.substring(AbandonedRun.DIRECTORY.length())))
+				.findFirst()
+				.orElseThrow();
+		}
+		finally {
+			run.destroyForcibly();
+		}
+		assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		List<String> groups = processGroups(directory);
+		assertThat(groups).hasSize(2);
+		await("the killed run's servers stopped").atMost(Duration.ofSeconds(60))
+			.until(() -> groups.stream().noneMatch(TestServersTests::anyProcessIn));
+		assertThat(directory).exists();
+		TestRun.reapAbandonedRuns(directory.getParent());
+		assertThat(directory).doesNotExist();
+		assertThat(TestRun.current().directory()).exists();
+	}
+
+	private static List<String> processGroups(Path directory) throws IOException {
+		try (Stream<Path> files = Files.list(directory)) {
+			return files.filter((file) -> file.toString().endsWith(".pgid")).map((file) -> {
+				try {
+					return Files.readString(file).trim();
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}).toList();
+		}
+	}
+
+	private static boolean anyProcessIn(String group) {
+		try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+			return processes.anyMatch((process) -> group.equals(TestRun.processGroup(process)));
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** A test run that starts both servers, says where, and waits to be killed. */
+	static final class AbandonedRun {
+
+		static final String DIRECTORY = "run directory: ";
+
+		public static void main(String[] args) throws InterruptedException {
+			TestPostgresql.shared();
+			TestRabbitMq.shared();
+			System.out.println(DIRECTORY + TestRun.current().directory());
+			System.out.flush();
+			new CountDownLatch(1).await();
+		}
+
+	}
+
+}
