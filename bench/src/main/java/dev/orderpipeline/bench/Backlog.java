@@ -10,8 +10,8 @@ import java.util.UUID;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ConnectionFactory;
 import dev.orderpipeline.testsupport.TestDatabase;
+import dev.orderpipeline.testsupport.servers.TestRabbitMq;
 import org.awaitility.Awaitility;
 
 /**
@@ -30,10 +30,9 @@ final class Backlog {
 	 * @param sender the sender of every order (tags the backlog)
 	 */
 	static void publish(String queue, int count, String sender) throws Exception {
-		ConnectionFactory factory = new ConnectionFactory();
-		factory.setHost("127.0.0.1");
-		try (com.rabbitmq.client.Connection connection = factory.newConnection();
-				Channel channel = connection.createChannel()) {
+		try (com.rabbitmq.client.Connection connection = TestRabbitMq.shared()
+			.clientConnectionFactory()
+			.newConnection(); Channel channel = connection.createChannel()) {
 			channel.confirmSelect();
 			String createdAt = Instant.now().toString();
 			for (int i = 0; i < count; i++) {

@@ -19,9 +19,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import dev.orderpipeline.testsupport.ServiceProcess;
 import dev.orderpipeline.testsupport.TestDatabase;
+import dev.orderpipeline.testsupport.servers.TestPostgresql;
+import dev.orderpipeline.testsupport.servers.TestRabbitMq;
 import org.HdrHistogram.Histogram;
 
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -90,16 +93,20 @@ public final class Benchmark {
 			if (this.options.ceilings()) {
 				measureCeilings(database, logs);
 			}
-			setQueuePolicy(queue);
-			List<String> common = List.of("--orders.queue=" + queue);
+			// Large backlogs stay fast on classic queues of version 2, set by policy as
+			// bin/run and the charts do.
+			TestRabbitMq.shared().setQueuePolicy("bench-" + queue, "^" + queue + "$", "{\"queue-version\":2}");
+			List<String> common = new ArrayList<>(TestRabbitMq.shared().arguments());
+			common.add("--orders.queue=" + queue);
 			List<String> sinkArguments = new ArrayList<>(common);
 			sinkArguments.addAll(database.arguments());
 			ServiceProcess sink = ServiceProcess.start("order-sink", this.options.sinkJar(), logs, sinkArguments,
 					Map.of(), this.options.heap());
 			try (ServiceProcess source = ServiceProcess.start("order-source", this.options.sourceJar(), logs,
-					List.of("--orders.queue=" + queue, "--orders.source.max-in-flight=4096",
+					Stream.concat(common.stream(), Stream.of("--orders.source.max-in-flight=4096",
 							// One sender places every order of a phase.
-							"--orders.source.rate-limit.enabled=false"),
+							"--orders.source.rate-limit.enabled=false"))
+						.toList(),
 					Map.of(), this.options.heap())) {
 				measureLoad(database, source, sink, logs);
 			}
@@ -129,8 +136,9 @@ public final class Benchmark {
 	private void measureLoad(TestDatabase database, ServiceProcess source, ServiceProcess sink, Path logs)
 			throws Exception {
 		List<ProcessStats> services = List.of(ProcessStats.of("order-source", source.pid()),
-				ProcessStats.of("order-sink", sink.pid()), ProcessStats.matching("rabbitmq", "beam.smp"),
-				ProcessStats.ofUser("postgresql", "postgres"));
+				ProcessStats.of("order-sink", sink.pid()),
+				ProcessStats.inGroup("rabbitmq", TestRabbitMq.shared().processGroup()),
+				ProcessStats.inGroup("postgresql", TestPostgresql.shared().processGroup()));
 		if (this.options.wrk()) {
 			measureWithWrk(database, source, services, logs);
 		}
@@ -354,27 +362,8 @@ public final class Benchmark {
 		this.results.put("backlogDrains", drains);
 	}
 
-	private static void setQueuePolicy(String queue) {
-		try {
-			Process process = new ProcessBuilder("rabbitmqctl", "-q", "set_policy", "--apply-to", "queues",
-					"bench-" + queue, "^" + queue + "$", "{\"queue-version\":2}")
-				.redirectErrorStream(true)
-				.start();
-			process.getInputStream().readAllBytes();
-			if (process.waitFor() != 0) {
-				System.err.println("Could not set queue-version 2 by policy; large backlogs may be slower");
-			}
-		}
-		catch (IOException ex) {
-			System.err.println("rabbitmqctl not available; large backlogs may be slower");
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
 	private static void deleteQueue(String queue) {
-		CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1");
+		CachingConnectionFactory connectionFactory = TestRabbitMq.shared().connectionFactory();
 		try {
 			RabbitAdmin admin = new RabbitAdmin(connectionFactory);
 			admin.deleteQueue(queue);
@@ -384,15 +373,6 @@ public final class Benchmark {
 		}
 		finally {
 			connectionFactory.destroy();
-		}
-		try {
-			new ProcessBuilder("rabbitmqctl", "-q", "clear_policy", "bench-" + queue).start().waitFor();
-		}
-		catch (IOException ex) {
-			// no rabbitmqctl, no policy was set
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 

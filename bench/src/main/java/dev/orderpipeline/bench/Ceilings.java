@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.orderpipeline.testsupport.TestDatabase;
+import dev.orderpipeline.testsupport.servers.TestRabbitMq;
 
 /**
  * What this machine can do without the pipeline, measured in the same run so every figure
@@ -41,7 +42,7 @@ final class Ceilings {
 	static double perfTest(Duration duration, Path log) throws IOException, InterruptedException {
 		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
 				"-cp", System.getProperty("java.class.path"), "com.rabbitmq.perf.PerfTest", "--uri",
-				"amqp://guest:guest@127.0.0.1:5672", "--producers", "1", "--consumers", "1", "--flag", "persistent",
+				TestRabbitMq.shared().uri(), "--producers", "1", "--consumers", "1", "--flag", "persistent",
 				"--confirm", "500", "--qos", "500", "--size", "200", "--queue",
 				"bench-perftest-" + UUID.randomUUID().toString().substring(0, 8), "--auto-delete", "true", "--time",
 				String.valueOf(duration.toSeconds()));

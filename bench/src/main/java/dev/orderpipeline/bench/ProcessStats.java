@@ -35,23 +35,14 @@ final class ProcessStats {
 	}
 
 	/**
-	 * The processes whose command line contains a text, as {@code pgrep -f} finds them.
+	 * The processes of a process group, as {@code pgrep -g} finds them: a server the
+	 * benchmark started, with every process it forked.
 	 * @param name the group's name
-	 * @param pattern the text
+	 * @param processGroup the process group id
 	 * @return the group
 	 */
-	static ProcessStats matching(String name, String pattern) {
-		return new ProcessStats(name, () -> pgrep("-f", pattern));
-	}
-
-	/**
-	 * The processes of a user, as {@code pgrep -u} finds them.
-	 * @param name the group's name
-	 * @param user the user
-	 * @return the group
-	 */
-	static ProcessStats ofUser(String name, String user) {
-		return new ProcessStats(name, () -> pgrep("-u", user));
+	static ProcessStats inGroup(String name, long processGroup) {
+		return new ProcessStats(name, () -> pgrep("-g", String.valueOf(processGroup)));
 	}
 
 	String name() {

@@ -29,14 +29,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The packaged services as separate processes on the machine's RabbitMQ and PostgreSQL,
+ * The packaged services as separate processes on the test run's RabbitMQ and PostgreSQL,
  * driven over HTTP as a client would.
  */
 class PipelineIntegrationTests {
@@ -58,9 +55,12 @@ class PipelineIntegrationTests {
 	@BeforeAll
 	static void startPipeline() throws IOException {
 		sink = ServiceProcess.start("order-sink", jar("pipeline.sink.jar"), LOGS,
-				Stream.concat(Stream.of("--orders.queue=" + topology.queue()), database.arguments().stream()).toList());
+				Stream.concat(topology.arguments().stream(), database.arguments().stream()).toList());
 		source = ServiceProcess.start("order-source", jar("pipeline.source.jar"), LOGS,
-				List.of("--orders.queue=" + topology.queue(), "--orders.source.read-api-base-url=" + sink.baseUri()));
+				Stream
+					.concat(topology.arguments().stream(),
+							Stream.of("--orders.source.read-api-base-url=" + sink.baseUri()))
+					.toList());
 	}
 
 	@AfterAll
@@ -71,13 +71,7 @@ class PipelineIntegrationTests {
 		if (sink != null) {
 			sink.stop();
 		}
-		CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1");
-		try {
-			topology.delete(new RabbitAdmin(connectionFactory));
-		}
-		finally {
-			connectionFactory.destroy();
-		}
+		topology.delete();
 	}
 
 	@Test

@@ -5,12 +5,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import dev.orderpipeline.testsupport.LegacyPublisher;
 import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.ServiceProcess;
 import dev.orderpipeline.testsupport.TcpProxy;
 import dev.orderpipeline.testsupport.TestDatabase;
+import dev.orderpipeline.testsupport.servers.TestPostgresql;
+import dev.orderpipeline.testsupport.servers.TestRabbitMq;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +36,7 @@ class SinkOutageIntegrationTests {
 
 	private static final RabbitTestTopology topology = new RabbitTestTopology();
 
-	private static final CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1");
+	private static final CachingConnectionFactory connectionFactory = TestRabbitMq.shared().connectionFactory();
 
 	private static final RabbitAdmin admin = new RabbitAdmin(connectionFactory);
 
@@ -45,11 +48,12 @@ class SinkOutageIntegrationTests {
 
 	@Test
 	void aSinkStoppedDuringADatabaseOutageLeavesItsBatchOnTheQueue() throws IOException {
-		try (TcpProxy proxy = new TcpProxy(5432)) {
-			List<String> arguments = List.of("--orders.queue=" + topology.queue(),
-					"--spring.r2dbc.url=r2dbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database.name(),
-					"--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password(),
-					"--orders.sink.retry-max-interval=1s");
+		try (TcpProxy proxy = new TcpProxy(TestPostgresql.shared().port())) {
+			List<String> arguments = Stream.concat(topology.arguments().stream(),
+					Stream.of("--spring.r2dbc.url=" + database.r2dbcUrl(proxy.port()),
+							"--spring.r2dbc.username=" + database.user(),
+							"--spring.r2dbc.password=" + database.password(), "--orders.sink.retry-max-interval=1s"))
+				.toList();
 			ServiceProcess sink = ServiceProcess.start("order-sink-outage", jar(), LOGS, arguments);
 			String sender = "user-" + UUID.randomUUID();
 			try {

@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
+import dev.orderpipeline.testsupport.servers.TestRabbitMq;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,8 +30,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The dead-letter commands against the machine's RabbitMQ, each test on queues of its
- * own, run in-process as {@code java -jar order-sink.jar dead-letters ...} runs them.
+ * The dead-letter commands against the test run's RabbitMQ node, each test on queues of
+ * its own, run in-process as {@code java -jar order-sink.jar dead-letters ...} runs them.
  */
 class DeadLetterCommandIntegrationTests {
 
@@ -49,9 +49,7 @@ class DeadLetterCommandIntegrationTests {
 
 	@BeforeAll
 	static void connect() throws IOException, TimeoutException {
-		ConnectionFactory factory = new ConnectionFactory();
-		factory.setHost("127.0.0.1");
-		connection = factory.newConnection("dead-letter command tests");
+		connection = TestRabbitMq.shared().clientConnectionFactory().newConnection("dead-letter command tests");
 	}
 
 	@AfterAll
@@ -306,7 +304,7 @@ class DeadLetterCommandIntegrationTests {
 		Result result = run("dead-letters", "list", "--spring.rabbitmq.password=wrong-" + UUID.randomUUID());
 		assertThat(result.status()).isEqualTo(DeadLetterCommand.FAILED);
 		assertThat(result.err()).hasLineCount(1)
-			.startsWith("dead-letters: Cannot connect to RabbitMQ at 127.0.0.1:5672")
+			.startsWith("dead-letters: Cannot connect to RabbitMQ at 127.0.0.1:" + TestRabbitMq.shared().port())
 			.contains("ACCESS_REFUSED");
 		assertThat(result.out()).isEmpty();
 	}
@@ -357,7 +355,16 @@ class DeadLetterCommandIntegrationTests {
 	private Result run(String... args) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
-		String[] arguments = Stream.concat(Stream.of(args), Stream.of("--orders.queue=" + this.queue))
+		// The test run's broker, unless the test names another (an option given twice
+		// would
+		// have both values).
+		Stream<String> broker = TestRabbitMq.shared()
+			.arguments()
+			.stream()
+			.filter((argument) -> Stream.of(args)
+				.noneMatch((given) -> given.startsWith(argument.substring(0, argument.indexOf('=') + 1))));
+		String[] arguments = Stream.of(Stream.of(args), broker, Stream.of("--orders.queue=" + this.queue))
+			.flatMap((stream) -> stream)
 			.toArray(String[]::new);
 		int status = DeadLetterCommand.run(arguments, new PrintStream(out, true, StandardCharsets.UTF_8),
 				new PrintStream(err, true, StandardCharsets.UTF_8));

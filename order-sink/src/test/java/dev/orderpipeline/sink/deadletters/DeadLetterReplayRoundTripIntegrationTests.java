@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import dev.orderpipeline.testsupport.LegacyPublisher;
 import dev.orderpipeline.testsupport.RabbitTestTopology;
@@ -30,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A replay through the running sink on the machine's RabbitMQ and PostgreSQL: a replayed
+ * A replay through the running sink on the test run's RabbitMQ and PostgreSQL: a replayed
  * order is stored as it would have been the first time, and one that fails again comes
  * back to the dead-letter queue with its replay count, until the cap keeps it there.
  */
@@ -112,10 +113,10 @@ class DeadLetterReplayRoundTripIntegrationTests {
 	}
 
 	private static int command(String... args) {
-		String[] arguments = new String[args.length + 2];
-		arguments[0] = DeadLetterCommand.NAME;
-		System.arraycopy(args, 0, arguments, 1, args.length);
-		arguments[arguments.length - 1] = "--orders.queue=" + topology.queue();
+		String[] arguments = Stream
+			.of(Stream.of(DeadLetterCommand.NAME), Stream.of(args), topology.arguments().stream())
+			.flatMap((stream) -> stream)
+			.toArray(String[]::new);
 		PrintStream ignored = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
 		return DeadLetterCommand.run(arguments, ignored, ignored);
 	}

@@ -9,6 +9,7 @@ import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.TcpProxy;
 import dev.orderpipeline.testsupport.TestDatabase;
 import dev.orderpipeline.testsupport.TestTokens;
+import dev.orderpipeline.testsupport.servers.TestPostgresql;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class OrderSinkDatabaseOutageIntegrationTests {
 	static void properties(DynamicPropertyRegistry registry) {
 		TestTokens.shared().register(registry);
 		topology.register(registry);
-		registry.add("spring.r2dbc.url", () -> "r2dbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database.name());
+		registry.add("spring.r2dbc.url", () -> database.r2dbcUrl(proxy.port()));
 		registry.add("spring.r2dbc.username", database::user);
 		registry.add("spring.r2dbc.password", database::password);
 	}
@@ -94,7 +95,7 @@ class OrderSinkDatabaseOutageIntegrationTests {
 
 	private static TcpProxy startProxy() {
 		try {
-			return new TcpProxy(5432);
+			return new TcpProxy(TestPostgresql.shared().port());
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);

@@ -23,7 +23,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.verify;
 
 /**
- * The bound function on the test binder, storing into the machine's PostgreSQL.
+ * The bound function on the test binder, storing into the test run's PostgreSQL.
  */
 @SpringBootTest(properties = "spring.main.web-application-type=none")
 @EnableTestBinder

@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sink on the machine's RabbitMQ and PostgreSQL, fed the way legacy publishers feed
+ * The sink on the test run's RabbitMQ and PostgreSQL, fed the way legacy publishers feed
  * it: the default exchange, the legacy queue declaration, no content type.
  */
 @DirtiesContext

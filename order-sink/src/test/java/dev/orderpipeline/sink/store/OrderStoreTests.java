@@ -22,7 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The store against the machine's PostgreSQL, migrated by Flyway at start.
+ * The store against the test run's PostgreSQL, migrated by Flyway at start.
  */
 @SpringBootTest(properties = "spring.main.web-application-type=none")
 @EnableTestBinder

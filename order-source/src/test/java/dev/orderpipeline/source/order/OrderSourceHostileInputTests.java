@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import dev.orderpipeline.testsupport.TestTokens;
+import dev.orderpipeline.testsupport.servers.TestRabbitMq;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -65,6 +66,8 @@ class OrderSourceHostileInputTests {
 	@DynamicPropertySource
 	static void tokens(DynamicPropertyRegistry registry) {
 		TestTokens.shared().register(registry);
+		// The binder is the test binder; health still includes the broker's connection.
+		TestRabbitMq.shared().register(registry);
 	}
 
 	static Stream<HostileRequest> corpus() {

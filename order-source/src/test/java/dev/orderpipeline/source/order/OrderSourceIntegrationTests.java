@@ -22,6 +22,7 @@ import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
 import org.junit.jupiter.api.AfterAll;
 import dev.orderpipeline.testsupport.TestTokens;
+import dev.orderpipeline.testsupport.servers.TestRabbitMq;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Both routes against the machine's RabbitMQ, on a queue of this test's own.
+ * Both routes against the test run's RabbitMQ node, on a queue of this test's own.
  */
 @DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
@@ -76,6 +77,7 @@ class OrderSourceIntegrationTests {
 	@DynamicPropertySource
 	static void queue(DynamicPropertyRegistry registry) {
 		TestTokens.shared().register(registry);
+		TestRabbitMq.shared().register(registry);
 		registry.add("orders.queue", () -> QUEUE);
 	}
 

@@ -21,8 +21,9 @@ import dev.orderpipeline.testsupport.LegacyPublisher;
 import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.ServiceProcess;
 import dev.orderpipeline.testsupport.TestDatabase;
+import dev.orderpipeline.testsupport.servers.TestPostgresql;
+import dev.orderpipeline.testsupport.servers.TestRabbitMq;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Fault drills: continuous load while a part of the pipeline fails, then every order
- * answered 2xx is looked up in PostgreSQL. Run alone with
+ * answered 2xx is looked up in PostgreSQL. The outages are made on the test run's own
+ * RabbitMQ node and PostgreSQL cluster, never on the machine's. Run alone with
  * {@code ./mvnw verify -pl pipeline-tests -am -Dgroups=drill}.
  */
 @Tag("drill")
@@ -50,26 +52,19 @@ class FaultDrillIntegrationTests {
 
 	private final List<ServiceProcess> processes = new ArrayList<>();
 
-	@BeforeEach
-	void servicesUp() {
-		MachineServices.restore();
-	}
+	private static final TestRabbitMq rabbitMq = TestRabbitMq.shared();
+
+	private static final TestPostgresql postgresql = TestPostgresql.shared();
 
 	@AfterEach
 	void cleanUp() {
 		this.processes.forEach(ServiceProcess::kill);
-		try {
-			MachineServices.restore();
+		// Both back, should a drill have failed half-way.
+		postgresql.start();
+		if (!rabbitMq.accepting()) {
+			rabbitMq.startApplication();
 		}
-		finally {
-			CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1");
-			try {
-				this.topology.delete(new RabbitAdmin(connectionFactory));
-			}
-			finally {
-				connectionFactory.destroy();
-			}
-		}
+		this.topology.delete();
 	}
 
 	@Test
@@ -127,7 +122,7 @@ class FaultDrillIntegrationTests {
 		try {
 			await().atMost(Duration.ofSeconds(30)).until(() -> load.accepted().size() > 200);
 			refusedBefore = load.refused();
-			MachineServices.stopRabbitMq();
+			rabbitMq.stopApplication();
 			try {
 				await().atMost(Duration.ofSeconds(30)).until(() -> load.refused() > refusedBefore + 10);
 				int acceptedWhileDown = load.accepted().size();
@@ -135,7 +130,7 @@ class FaultDrillIntegrationTests {
 				assertThat(load.accepted()).as("orders accepted while the broker is down").hasSize(acceptedWhileDown);
 			}
 			finally {
-				MachineServices.startRabbitMq();
+				rabbitMq.startApplication();
 			}
 			int acceptedAfterRestart = load.accepted().size();
 			await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted().size() > acceptedAfterRestart + 200);
@@ -153,14 +148,14 @@ class FaultDrillIntegrationTests {
 		OrderLoad load = OrderLoad.start(source::baseUri, 4);
 		try {
 			await().atMost(Duration.ofSeconds(30)).until(() -> load.accepted().size() > 200);
-			MachineServices.stopPostgresql();
+			postgresql.stop();
 			try {
 				await().atMost(Duration.ofSeconds(20)).until(() -> !sink.isReady());
 				TimeUnit.SECONDS.sleep(30);
 				assertThat(sink.isReady()).isFalse();
 			}
 			finally {
-				MachineServices.startPostgresql();
+				postgresql.start();
 			}
 			await().atMost(Duration.ofSeconds(60)).until(sink::isReady);
 		}
@@ -207,7 +202,7 @@ class FaultDrillIntegrationTests {
 			load.close();
 		}
 		assertEveryAcceptedOrderStoredOnce(load);
-		CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1");
+		CachingConnectionFactory connectionFactory = rabbitMq.connectionFactory();
 		try {
 			Message poison = new RabbitTemplate(connectionFactory).receive(this.topology.deadLetterQueue(), 10_000);
 			assertThat(poison).isNotNull();
@@ -242,7 +237,7 @@ class FaultDrillIntegrationTests {
 	}
 
 	private long deadLetters() {
-		CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1");
+		CachingConnectionFactory connectionFactory = rabbitMq.connectionFactory();
 		try {
 			return new RabbitAdmin(connectionFactory).getQueueInfo(this.topology.deadLetterQueue()).getMessageCount();
 		}
@@ -265,16 +260,22 @@ class FaultDrillIntegrationTests {
 	private ServiceProcess startSink(String name) throws IOException {
 		return track(ServiceProcess.start(name, Path.of(System.getProperty("pipeline.sink.jar")), LOGS,
 				Stream
-					.concat(Stream.of("--orders.queue=" + this.topology.queue(), "--orders.sink.retry-max-interval=2s"),
+					.of(this.topology.arguments().stream(), Stream.of("--orders.sink.retry-max-interval=2s"),
 							database.arguments().stream())
+					.flatMap((arguments) -> arguments)
 					.toList()));
 	}
 
 	private ServiceProcess startSource() throws IOException {
-		return track(ServiceProcess.start("order-source", Path.of(System.getProperty("pipeline.source.jar")), LOGS,
-				List.of("--orders.queue=" + this.topology.queue(), "--orders.source.confirm-timeout=3s",
-						// One sender drives the whole load.
-						"--orders.source.rate-limit.enabled=false")));
+		return track(
+				ServiceProcess
+					.start("order-source", Path.of(System.getProperty("pipeline.source.jar")), LOGS,
+							Stream
+								.concat(this.topology.arguments().stream(),
+										Stream.of("--orders.source.confirm-timeout=3s",
+												// One sender drives the whole load.
+												"--orders.source.rate-limit.enabled=false"))
+								.toList()));
 	}
 
 	private ServiceProcess track(ServiceProcess process) {

@@ -67,10 +67,9 @@ final class OwnedProcess {
 		builder.environment().putAll(environment);
 		try {
 			Process watchdog = builder.start();
-			// setsid made the watchdog the leader of a new process group: its pid is the
-			// group's id, which the next run kills should this one leave it behind.
-			run.recordProcessGroup(name, watchdog.pid());
-			return new OwnedProcess(name, watchdog, log);
+			OwnedProcess process = new OwnedProcess(name, watchdog, log);
+			run.recordProcessGroup(name, process.processGroup());
+			return process;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not start " + name + ": " + String.join(" ", command), ex);
@@ -83,6 +82,15 @@ final class OwnedProcess {
 	 */
 	boolean isAlive() {
 		return this.watchdog.isAlive();
+	}
+
+	/**
+	 * The id of the server's process group: the watchdog's pid, since {@code setsid} made
+	 * it the group's leader.
+	 * @return the process group id
+	 */
+	long processGroup() {
+		return this.watchdog.pid();
 	}
 
 	/**

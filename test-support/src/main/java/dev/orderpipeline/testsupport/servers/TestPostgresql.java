@@ -87,6 +87,17 @@ public final class TestPostgresql {
 	}
 
 	/**
+	 * The process group of the running cluster, for measuring its CPU and memory.
+	 * @return the process group id
+	 */
+	public synchronized long processGroup() {
+		if (this.server == null) {
+			throw new IllegalStateException("The test run's PostgreSQL is stopped");
+		}
+		return this.server.processGroup();
+	}
+
+	/**
 	 * Stops the cluster (a fast shutdown: open connections are closed), as an outage
 	 * would.
 	 */

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,6 +182,25 @@ public final class TestRabbitMq {
 	}
 
 	/**
+	 * Sets a policy on the node, as an operator would with
+	 * {@code rabbitmqctl set_policy}.
+	 * @param name the policy's name
+	 * @param pattern the regular expression of the queue names it applies to
+	 * @param definition its definition, as JSON
+	 */
+	public void setQueuePolicy(String name, String pattern, String definition) {
+		rabbitmqctl("set_policy", "--apply-to", "queues", name, pattern, definition);
+	}
+
+	/**
+	 * The process group of the node (with its epmd), for measuring its CPU and memory.
+	 * @return the process group id
+	 */
+	public long processGroup() {
+		return this.server.processGroup();
+	}
+
+	/**
 	 * Whether the node accepts AMQP connections.
 	 * @return {@code true} when a connection opens
 	 */
@@ -200,20 +220,21 @@ public final class TestRabbitMq {
 				() -> accepting() == accepting);
 	}
 
-	private void rabbitmqctl(String command) {
-		ProcessBuilder builder = new ProcessBuilder(script("rabbitmqctl"), "-q", "-n", this.node, command)
-			.redirectErrorStream(true);
+	private void rabbitmqctl(String... arguments) {
+		List<String> command = new ArrayList<>(List.of(script("rabbitmqctl"), "-q", "-n", this.node));
+		command.addAll(List.of(arguments));
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
 		builder.environment().putAll(this.environment);
 		try {
 			Process process = builder.start();
 			String output = new String(process.getInputStream().readAllBytes());
 			if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
 				process.destroyForcibly();
-				throw this.server.failure("rabbitmqctl " + command + " failed:\n" + output);
+				throw this.server.failure("rabbitmqctl " + arguments[0] + " failed:\n" + output);
 			}
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Could not run rabbitmqctl " + command, ex);
+			throw new UncheckedIOException("Could not run rabbitmqctl " + arguments[0], ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
