@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.orderpipeline.testsupport.servers.DiesWithThisJvm;
 import dev.orderpipeline.testsupport.servers.FreePorts;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -107,11 +108,12 @@ public final class ServiceProcess implements AutoCloseable {
 		command.addAll(arguments);
 		Files.createDirectories(logDirectory);
 		Path log = logDirectory.resolve(name + ".log");
+		// Should the test JVM be killed, its services die with it.
+		command = DiesWithThisJvm.command(command);
 		ProcessBuilder builder = new ProcessBuilder(command);
 		// Two malloc arenas instead of one per thread, as bin/run and the charts set.
 		builder.environment().put("MALLOC_ARENA_MAX", "2");
 		builder.environment().putAll(environment);
-		command = List.copyOf(command);
 		Process process = builder.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
 			.start();

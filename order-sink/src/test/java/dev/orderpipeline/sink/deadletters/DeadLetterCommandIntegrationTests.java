@@ -355,9 +355,8 @@ class DeadLetterCommandIntegrationTests {
 	private Result run(String... args) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
-		// The test run's broker, unless the test names another (an option given twice
-		// would
-		// have both values).
+		// The test run's broker, unless the test names another: an option given twice
+		// would have both values.
 		Stream<String> broker = TestRabbitMq.shared()
 			.arguments()
 			.stream()

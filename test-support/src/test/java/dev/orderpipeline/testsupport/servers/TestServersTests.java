@@ -69,19 +69,20 @@ class TestServersTests {
 	}
 
 	@Test
-	void theServersOfAKilledRunStopAndTheNextRunRemovesItsDirectory() throws Exception {
+	void theServersAndChildrenOfAKilledRunStopAndTheNextRunRemovesItsDirectory() throws Exception {
+		// This run's own directory first: preparing it reaps abandoned runs.
+		Path own = TestRun.current().directory();
 		Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
 				"-cp", System.getProperty("java.class.path"), AbandonedRun.class.getName())
 			.redirectError(ProcessBuilder.Redirect.INHERIT)
 			.start();
 		Path directory;
+		long child;
 		try (BufferedReader output = new BufferedReader(
 				new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8))) {
-			directory = output.lines()
-				.filter((line) -> line.startsWith(AbandonedRun.DIRECTORY))
-				.map((line) -> Path.of(line.substring(AbandonedRun.DIRECTORY.length())))
-				.findFirst()
-				.orElseThrow();
+			List<String> said = output.lines().filter((line) -> line.startsWith(AbandonedRun.SAYS)).limit(2).toList();
+			directory = Path.of(said.get(0).substring(AbandonedRun.SAYS.length()));
+			child = Long.parseLong(said.get(1).substring(AbandonedRun.SAYS.length()));
 		}
 		finally {
 			run.destroyForcibly();
@@ -91,10 +92,12 @@ class TestServersTests {
 		assertThat(groups).hasSize(2);
 		await("the killed run's servers stopped").atMost(Duration.ofSeconds(60))
 			.until(() -> groups.stream().noneMatch(TestServersTests::anyProcessIn));
+		await("the killed run's child gone").atMost(Duration.ofSeconds(30))
+			.until(() -> ProcessHandle.of(child).filter(ProcessHandle::isAlive).isEmpty());
 		assertThat(directory).exists();
 		TestRun.reapAbandonedRuns(directory.getParent());
 		assertThat(directory).doesNotExist();
-		assertThat(TestRun.current().directory()).exists();
+		assertThat(own).exists();
 	}
 
 	private static List<String> processGroups(Path directory) throws IOException {
@@ -119,15 +122,20 @@ class TestServersTests {
 		}
 	}
 
-	/** A test run that starts both servers, says where, and waits to be killed. */
+	/**
+	 * A test run that starts both servers and a child process that should die with it,
+	 * says where they are, and waits to be killed.
+	 */
 	static final class AbandonedRun {
 
-		static final String DIRECTORY = "run directory: ";
+		static final String SAYS = "abandoned run: ";
 
-		public static void main(String[] args) throws InterruptedException {
+		public static void main(String[] args) throws Exception {
 			TestPostgresql.shared();
 			TestRabbitMq.shared();
-			System.out.println(DIRECTORY + TestRun.current().directory());
+			Process child = new ProcessBuilder(DiesWithThisJvm.command(List.of("sleep", "600"))).start();
+			System.out.println(SAYS + TestRun.current().directory());
+			System.out.println(SAYS + child.pid());
 			System.out.flush();
 			new CountDownLatch(1).await();
 		}
