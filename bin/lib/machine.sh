@@ -40,7 +40,7 @@ apt_install() {
   fi
   echo "$(basename "$0"): installing $* (apt-get, as root)"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 # A JDK 17 or newer: the build compiles, so a JRE is not enough.
