@@ -1,4 +1,5 @@
-# Shared by bin/test, bin/run, bin/local-services and bench/run (sourced, not run):
+# Shared by bin/test, bin/run, bin/local-services, bin/fresh-machine-check and bench/run
+# (sourced, not run):
 # what this machine needs, installed with apt when missing (sudo where not root), and
 # waits that poll until a server answers or a real time limit is up.
 
@@ -15,6 +16,14 @@ as_root() {
 
 port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+port_closed() {
+  ! port_open "$1"
+}
+
+with_systemd() {
+  [ -d /run/systemd/system ]
 }
 
 # wait_until SECONDS WHAT COMMAND...: polls COMMAND every half second; says what it waits
