@@ -71,7 +71,8 @@ class FaultDrillIntegrationTests {
 	void everyAcceptedOrderIsStoredOnceWhenTheSinkIsKilledThreeTimes() throws Exception {
 		AtomicReference<ServiceProcess> sink = new AtomicReference<>(startSink("order-sink-killed"));
 		ServiceProcess source = startSource();
-		OrderLoad load = OrderLoad.start(source::baseUri, 8);
+		// Two clients keep orders flowing and leave CPU to the restarting sink.
+		OrderLoad load = OrderLoad.start(source::baseUri, 2);
 		try {
 			for (int kill = 0; kill < 3; kill++) {
 				await().atMost(Duration.ofSeconds(30)).until(() -> load.accepted().size() > 200);
@@ -91,7 +92,7 @@ class FaultDrillIntegrationTests {
 	void onSigtermUnderLoadBothServicesFinishTheirWorkAndEveryAcceptedOrderIsStored() throws Exception {
 		AtomicReference<ServiceProcess> sink = new AtomicReference<>(startSink("order-sink-sigterm"));
 		AtomicReference<ServiceProcess> source = new AtomicReference<>(startSource());
-		OrderLoad load = OrderLoad.start(() -> source.get().baseUri(), 8);
+		OrderLoad load = OrderLoad.start(() -> source.get().baseUri(), 4);
 		try {
 			await().atMost(Duration.ofSeconds(30)).until(() -> load.accepted().size() > 300);
 			// SIGTERM, as an orchestrator sends: orders in flight are answered after
@@ -173,7 +174,7 @@ class FaultDrillIntegrationTests {
 		ServiceProcess source = startSource();
 		OrderLoad load = OrderLoad.start(source::baseUri, 8);
 		try {
-			await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted().size() > 3000);
+			await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted().size() > 2000);
 		}
 		finally {
 			load.close();
