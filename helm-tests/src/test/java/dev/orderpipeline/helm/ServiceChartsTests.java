@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -347,6 +348,40 @@ class ServiceChartsTests {
 		assertThat(Charts.render(chart.chart()).one(ConfigMap.class).getData()).doesNotContainKeys(
 				"SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI",
 				"MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT");
+	}
+
+	@ParameterizedTest
+	@MethodSource("charts")
+	void managementPortAdmitsTheMonitoringNamespaceAndTheReleasesOwnByDefault(ServiceChart chart) {
+		List<NetworkPolicyPeer> byDefault = managementPeers(Charts.render(chart.chart()), chart);
+		List<NetworkPolicyPeer> elsewhere = managementPeers(Charts.render(chart.chart(),
+				Charts.values("networkPolicy.ingress.monitoringNamespace", "observability")), chart);
+
+		assertThat(byDefault).hasSize(3)
+			.filteredOn((peer) -> peer.getNamespaceSelector() != null)
+			.singleElement()
+			.satisfies((peer) -> assertThat(peer.getNamespaceSelector().getMatchLabels())
+				.containsExactly(Map.entry("kubernetes.io/metadata.name", "monitoring")));
+		assertThat(byDefault).filteredOn((peer) -> peer.getNamespaceSelector() == null)
+			.extracting((peer) -> peer.getPodSelector().getMatchLabels())
+			.as("this namespace's pods, and the helm test pod")
+			.containsExactlyInAnyOrder(Map.of(),
+					Map.of("app.kubernetes.io/component", "test", "app.kubernetes.io/instance", Charts.RELEASE));
+		assertThat(elsewhere).filteredOn((peer) -> peer.getNamespaceSelector() != null)
+			.singleElement()
+			.satisfies((peer) -> assertThat(peer.getNamespaceSelector().getMatchLabels())
+				.containsEntry("kubernetes.io/metadata.name", "observability"));
+	}
+
+	private static List<NetworkPolicyPeer> managementPeers(Manifests manifests, ServiceChart chart) {
+		return manifests.named(NetworkPolicy.class, chart.fullname())
+			.getSpec()
+			.getIngress()
+			.stream()
+			.filter((rule) -> rule.getPorts().get(0).getPort().equals(new IntOrString("management")))
+			.findFirst()
+			.orElseThrow()
+			.getFrom();
 	}
 
 	@ParameterizedTest

@@ -9,6 +9,7 @@ import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerProperties;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.Customizer;
@@ -22,6 +23,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.util.StringUtils;
 
 /**
  * Builds a service's API security: a stateless OAuth2 resource server taking JWT bearer
@@ -37,11 +40,16 @@ public class OrderSecurity {
 
 	private final ProblemSecurityHandler problems;
 
+	private final OAuth2ResourceServerProperties.Jwt issuer;
+
 	private final ObjectProvider<ReactiveJwtDecoder> decoder;
 
-	public OrderSecurity(OrderSecurityProperties properties, ProblemSecurityHandler problems,
-			ObjectProvider<ReactiveJwtDecoder> decoder) {
+	private ReactiveJwtDecoder tokens;
+
+	public OrderSecurity(OrderSecurityProperties properties, OAuth2ResourceServerProperties resourceServer,
+			ProblemSecurityHandler problems, ObjectProvider<ReactiveJwtDecoder> decoder) {
 		this.properties = properties;
+		this.issuer = resourceServer.getJwt();
 		this.problems = problems;
 		this.decoder = decoder;
 	}
@@ -72,21 +80,71 @@ public class OrderSecurity {
 					+ "can place and read orders in any name. Never run it like this with real orders.");
 			return http.authorizeExchange((exchanges) -> exchanges.anyExchange().permitAll()).build();
 		}
-		ReactiveJwtDecoder tokens = this.decoder.getIfAvailable();
-		if (tokens == null) {
-			throw new IllegalStateException("No token issuer is configured: set "
-					+ "spring.security.oauth2.resourceserver.jwt.public-key-location, jwk-set-uri or issuer-uri "
-					+ "(bin/run sets a development key), or turn security off explicitly with orders.security.enabled=false");
-		}
-		ReactiveJwtDecoder remembering = new CachingJwtDecoder(tokens, this.properties.tokenCacheSize());
 		return http.authorizeExchange(routes)
-			.oauth2ResourceServer((server) -> server.authenticationEntryPoint(this.problems)
-				.accessDeniedHandler(this.problems)
-				.bearerTokenConverter(new BearerTokenConverter())
-				.jwt((jwt) -> jwt.jwtDecoder(remembering).jwtAuthenticationConverter(authenticationConverter())))
+			.oauth2ResourceServer(this::bearerTokens)
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(this.problems)
 				.accessDeniedHandler(this.problems))
 			.build();
+	}
+
+	/**
+	 * The security of the management port: health (liveness and readiness included) and
+	 * prometheus answer without a token, for the cluster's probes and scrapers; every
+	 * other endpoint, exposed by mistake or on purpose, is refused. A valid token is read
+	 * when one is sent, so that health shows its details to an administrator.
+	 * @param http the builder, matching the management port's requests
+	 * @param open the endpoints that answer without a token
+	 * @return the filter chain
+	 */
+	SecurityWebFilterChain managementChain(ServerHttpSecurity http, ServerWebExchangeMatcher open) {
+		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+			.logout(ServerHttpSecurity.LogoutSpec::disable)
+			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+			.authorizeExchange((exchanges) -> exchanges.matchers(open).permitAll().anyExchange().denyAll())
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(this.problems)
+				.accessDeniedHandler(this.problems));
+		if (this.properties.enabled()) {
+			http.oauth2ResourceServer(this::bearerTokens);
+		}
+		return http.build();
+	}
+
+	private void bearerTokens(ServerHttpSecurity.OAuth2ResourceServerSpec server) {
+		ReactiveJwtDecoder remembering = tokens();
+		server.authenticationEntryPoint(this.problems)
+			.accessDeniedHandler(this.problems)
+			.bearerTokenConverter(new BearerTokenConverter())
+			.jwt((jwt) -> jwt.jwtDecoder(remembering).jwtAuthenticationConverter(authenticationConverter()));
+	}
+
+	/**
+	 * The token decoder both chains share, remembering valid tokens; built once, after
+	 * the issuer's settings are checked.
+	 * @return the decoder
+	 */
+	private synchronized ReactiveJwtDecoder tokens() {
+		if (this.tokens == null) {
+			if (this.issuer.getAudiences().stream().noneMatch(StringUtils::hasText)) {
+				throw new IllegalStateException("spring.security.oauth2.resourceserver.jwt.audiences is empty: "
+						+ "without it every token of the issuer would do, whatever service it was issued for");
+			}
+			if (this.issuer.getPublicKeyLocation() != null && !StringUtils.hasText(this.issuer.getIssuerUri())
+					&& !StringUtils.hasText(this.issuer.getJwkSetUri())) {
+				throw new IllegalStateException("spring.security.oauth2.resourceserver.jwt.issuer-uri is not set: "
+						+ "with only a public key, it names the issuer whose tokens are accepted (the iss claim)");
+			}
+			ReactiveJwtDecoder checking = this.decoder.getIfAvailable();
+			if (checking == null) {
+				throw new IllegalStateException("No token issuer is configured: set "
+						+ "spring.security.oauth2.resourceserver.jwt.public-key-location, jwk-set-uri or issuer-uri "
+						+ "(bin/run sets a development key), or turn security off explicitly with orders.security.enabled=false");
+			}
+			this.tokens = new CachingJwtDecoder(checking, this.properties.tokenCacheSize());
+		}
+		return this.tokens;
 	}
 
 	private Converter<Jwt, Mono<AbstractAuthenticationToken>> authenticationConverter() {

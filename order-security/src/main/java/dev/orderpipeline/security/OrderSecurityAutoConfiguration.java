@@ -36,6 +36,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTypeValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -44,6 +45,7 @@ import org.springframework.security.web.server.firewall.ServerWebExchangeFirewal
 import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.util.StringUtils;
 
 /**
  * The security both services share. Tokens are checked for signature, expiry (with a
@@ -61,9 +63,9 @@ public class OrderSecurityAutoConfiguration {
 	}
 
 	@Bean
-	OrderSecurity orderSecurity(OrderSecurityProperties properties, ProblemSecurityHandler problems,
-			ObjectProvider<ReactiveJwtDecoder> decoder) {
-		return new OrderSecurity(properties, problems, decoder);
+	OrderSecurity orderSecurity(OrderSecurityProperties properties, OAuth2ResourceServerProperties resourceServer,
+			ProblemSecurityHandler problems, ObjectProvider<ReactiveJwtDecoder> decoder) {
+		return new OrderSecurity(properties, resourceServer, problems, decoder);
 	}
 
 	/**
@@ -80,25 +82,34 @@ public class OrderSecurityAutoConfiguration {
 	}
 
 	/**
-	 * The management port (health, metrics) belongs to the cluster's own network and its
-	 * probes, which carry no tokens; it exposes only health and prometheus.
+	 * The management port belongs to the cluster's own network and its probes, which
+	 * carry no tokens: health and prometheus answer there without one, and every other
+	 * endpoint is refused, whatever {@code management.endpoints.web.exposure} says. With
+	 * security on, the management server must have a port of its own, so that the
+	 * actuator is never on the public port.
 	 * @param http the builder
+	 * @param environment where the ports are set
+	 * @param security the services' security
 	 * @return the management port's filter chain
 	 */
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
-	SecurityWebFilterChain managementSecurityFilterChain(ServerHttpSecurity http, Environment environment) {
-		return http.securityMatcher(managementRequests(environment))
-			.authorizeExchange((exchanges) -> exchanges.anyExchange().permitAll())
-			.csrf(ServerHttpSecurity.CsrfSpec::disable)
-			.build();
+	SecurityWebFilterChain managementSecurityFilterChain(ServerHttpSecurity http, Environment environment,
+			OrderSecurity security) {
+		if (security.enabled() && ManagementPortType.get(environment) == ManagementPortType.SAME) {
+			throw new IllegalStateException("management.server.port is the API's port (server.port): the actuator "
+					+ "would answer on the public port. Give it a port of its own (the services' default is "
+					+ "9000/9001), or management.server.port=-1 to turn it off");
+		}
+		return security.managementChain(http.securityMatcher(managementRequests(environment)),
+				EndpointRequest.to("health", "prometheus"));
 	}
 
 	/**
-	 * Requests to the actuator's endpoints. With the management server on a port of its
-	 * own, every request of the API is told apart by its application context, before
-	 * Boot's matcher, which looks a class up by name on every request it sees (1.2 % of
-	 * the source's CPU under load).
+	 * Requests to the management server: with a port of its own, every request there
+	 * (told apart by its application context, before Boot's endpoint matcher, which looks
+	 * a class up by name on every request it sees); on the API's port, requests to the
+	 * actuator's endpoints.
 	 * @param environment where the management port is set
 	 * @return the matcher
 	 */
@@ -109,10 +120,11 @@ public class OrderSecurityAutoConfiguration {
 		}
 		return (exchange) -> {
 			ApplicationContext context = exchange.getApplicationContext();
-			if (context != null && !WebServerApplicationContext.hasServerNamespace(context, "management")) {
-				return MatchResult.notMatch();
+			if (context == null) {
+				return endpoints.matches(exchange);
 			}
-			return endpoints.matches(exchange);
+			return WebServerApplicationContext.hasServerNamespace(context, "management") ? MatchResult.match()
+					: MatchResult.notMatch();
 		};
 	}
 
@@ -153,6 +165,25 @@ public class OrderSecurityAutoConfiguration {
 		return true;
 	}
 
+	/**
+	 * The token types accepted (the {@code typ} header); replaces Spring Security's
+	 * default, which accepts only {@code JWT} or none.
+	 * @param properties the accepted types
+	 * @return the check
+	 */
+	@Bean
+	JwtTypeValidator tokenTypes(OrderSecurityProperties properties) {
+		List<String> types = new ArrayList<>();
+		for (String type : properties.tokenTypes()) {
+			String bare = type.regionMatches(true, 0, "application/", 0, 12) ? type.substring(12) : type;
+			types.add(bare);
+			types.add("application/" + bare);
+		}
+		JwtTypeValidator validator = new JwtTypeValidator(types);
+		validator.setAllowEmpty(types.stream().anyMatch("JWT"::equalsIgnoreCase));
+		return validator;
+	}
+
 	@Bean
 	OAuth2TokenValidator<Jwt> expiryRequired() {
 		return new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull);
@@ -185,14 +216,12 @@ public class OrderSecurityAutoConfiguration {
 			.signatureAlgorithm(SignatureAlgorithm.RS256)
 			.build();
 		List<OAuth2TokenValidator<Jwt>> checks = new ArrayList<>(validators.orderedStream().toList());
-		if (jwt.getIssuerUri() != null) {
+		if (StringUtils.hasText(jwt.getIssuerUri())) {
 			checks.add(new JwtIssuerValidator(jwt.getIssuerUri()));
 		}
 		List<String> audiences = jwt.getAudiences();
-		if (!audiences.isEmpty()) {
-			checks.add(new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
-					(given) -> given != null && given.stream().anyMatch(audiences::contains)));
-		}
+		checks.add(new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
+				(given) -> given != null && given.stream().anyMatch(audiences::contains)));
 		decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(checks));
 		return decoder;
 	}

@@ -1,12 +1,16 @@
 package dev.orderpipeline.security;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -27,6 +31,33 @@ class CachingJwtDecoderTests {
 		assertThat(this.checks).hasValue(1);
 		decoder.decode("another").block();
 		assertThat(this.checks).hasValue(2);
+	}
+
+	@Test
+	void aValidTokenIsRememberedForAMinuteAtMost() {
+		AtomicLong nanos = new AtomicLong();
+		ReactiveJwtDecoder decoder = new CachingJwtDecoder(counting((token) -> jwt(Instant.now().plusSeconds(3600))),
+				10, nanos::get);
+		decoder.decode("token").block();
+		nanos.addAndGet(Duration.ofSeconds(59).toNanos());
+		decoder.decode("token").block();
+		assertThat(this.checks).hasValue(1);
+		nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+		decoder.decode("token").block();
+		assertThat(this.checks).hasValue(2);
+	}
+
+	@Test
+	void aboutAThousandTokensAreRememberedByDefault() {
+		long size = new Binder(new MapConfigurationPropertySource())
+			.bindOrCreate("orders.security", OrderSecurityProperties.class)
+			.tokenCacheSize();
+		CachingJwtDecoder decoder = new CachingJwtDecoder(counting((token) -> jwt(Instant.now().plusSeconds(3600))),
+				size);
+		for (int i = 0; i < 3000; i++) {
+			decoder.decode("token-" + i).block();
+		}
+		assertThat(decoder.size()).isLessThanOrEqualTo(1000);
 	}
 
 	@Test

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
@@ -143,6 +144,8 @@ public final class TestTokens {
 
 		private final JWTClaimsSet.Builder claims;
 
+		private JOSEObjectType type = JOSEObjectType.JWT;
+
 		private Claims(TestTokens tokens, JWTClaimsSet.Builder claims) {
 			this.tokens = tokens;
 			this.claims = claims;
@@ -170,6 +173,17 @@ public final class TestTokens {
 
 		public Claims expiresAt(Instant expiry) {
 			this.claims.expirationTime((expiry != null) ? Date.from(expiry) : null);
+			return this;
+		}
+
+		/**
+		 * The token's type ({@code typ} header): {@code JWT} unless set; {@code at+jwt}
+		 * for an RFC 9068 access token, {@code null} for none.
+		 * @param type the type
+		 * @return these claims
+		 */
+		public Claims type(String type) {
+			this.type = (type != null) ? new JOSEObjectType(type) : null;
 			return this;
 		}
 
@@ -219,7 +233,8 @@ public final class TestTokens {
 
 		private String sign(com.nimbusds.jose.JWSSigner signer, JWSAlgorithm algorithm) {
 			try {
-				SignedJWT jwt = new SignedJWT(new JWSHeader(algorithm), this.claims.build());
+				SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).type(this.type).build(),
+						this.claims.build());
 				jwt.sign(signer);
 				return jwt.serialize();
 			}

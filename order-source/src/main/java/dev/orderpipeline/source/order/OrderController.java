@@ -110,8 +110,18 @@ class OrderController {
 			if (caller.isPresent() && !caller.get().getName().equals(order.senderUserId())) {
 				throw new SenderMismatchException();
 			}
-			this.rateLimiter.acquire(order.senderUserId());
-			UUID orderId = OrderIds.forRequest(idempotencyKey, order.senderUserId());
+			UUID orderId;
+			if (caller.isPresent()) {
+				this.rateLimiter.acquire(order.senderUserId());
+				orderId = OrderIds.forRequest(idempotencyKey, order.senderUserId());
+			}
+			else {
+				// Anyone may name any sender here: an anonymous order never takes an id
+				// or
+				// an allowance of the sender's own, so its key is not honoured.
+				this.rateLimiter.acquireAnonymous(order.senderUserId());
+				orderId = OrderIds.forRequest(null, order.senderUserId());
+			}
 			Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 			this.metrics.accepted(channel);
 			return order.toEvent(orderId, now, channel);

@@ -43,10 +43,25 @@ class SenderRateLimiter {
 	 * @throws RateLimitedException when the sender has none left
 	 */
 	void acquire(String sender) {
+		take(sender);
+	}
+
+	/**
+	 * Takes one order from the allowance of anonymous orders in the sender's name, which
+	 * is not the sender's own: anonymous callers naming a sender cannot use up what the
+	 * sender's authenticated orders may place.
+	 * @param sender the sender the body names
+	 * @throws RateLimitedException when there is none left
+	 */
+	void acquireAnonymous(String sender) {
+		take("anonymous\n" + sender);
+	}
+
+	private void take(String key) {
 		if (!this.limit.enabled()) {
 			return;
 		}
-		ConsumptionProbe probe = this.buckets.get(sender, (key) -> newBucket()).tryConsumeAndReturnRemaining(1);
+		ConsumptionProbe probe = this.buckets.get(key, (unused) -> newBucket()).tryConsumeAndReturnRemaining(1);
 		if (!probe.isConsumed()) {
 			throw new RateLimitedException(Duration.ofNanos(probe.getNanosToWaitForRefill()));
 		}

@@ -193,8 +193,49 @@ class OrderSourceSecurityTests {
 	}
 
 	@Nested
-	@WebFluxTest(properties = "orders.source.allow-anonymous-legacy-orders=true")
+	@WebFluxTest(properties = { "orders.source.allow-anonymous-legacy-orders=true", "orders.source.rate-limit.burst=3",
+			"orders.source.rate-limit.orders-per-second=1" })
 	class AnonymousLegacyOrders extends Slice {
+
+		@Test
+		void anAnonymousIdempotencyKeyDoesNotNameTheOrder() {
+			String victims = legacyOrderId(tokens.token("user-1", "orders:write"), "key-1");
+			String first = legacyOrderId(null, "key-1");
+			String again = legacyOrderId(null, "key-1");
+			assertThat(first).isNotEqualTo(victims).isNotEqualTo(again);
+			assertThat(legacyOrderId(tokens.token("user-1", "orders:write"), "key-1")).isEqualTo(victims);
+		}
+
+		@Test
+		void anonymousOrdersInASendersNameDoNotUseUpTheSendersOwnLimit() {
+			String body = "{\"medicationId\": \"med-1\", \"sender_userId\": \"user-limited\"}";
+			for (int i = 0; i < 3; i++) {
+				post("/queue/neworder", body, null).expectStatus().isOk();
+			}
+			assertProblem(post("/queue/neworder", body, null), 429, "rate-limited");
+			post("/queue/neworder", body, tokens.token("user-limited", "orders:write")).expectStatus().isOk();
+		}
+
+		private String legacyOrderId(String token, String idempotencyKey) {
+			return this.client.post()
+				.uri("/queue/neworder")
+				.contentType(MediaType.APPLICATION_JSON)
+				.headers((headers) -> {
+					headers.set("Idempotency-Key", idempotencyKey);
+					if (token != null) {
+						headers.setBearerAuth(token);
+					}
+				})
+				.bodyValue(BODY)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody(OrderController.LegacyAccepted.class)
+				.returnResult()
+				.getResponseBody()
+				.orderId()
+				.toString();
+		}
 
 		@Test
 		void theLegacyRouteServesClientsWithoutTokensWhileOrdersStillNeedsOne() {
