@@ -6,11 +6,14 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import dev.orderpipeline.contracts.OrderSignature;
 import dev.orderpipeline.testsupport.TestDatabase;
+import dev.orderpipeline.testsupport.TestSigning;
 import dev.orderpipeline.testsupport.servers.TestRabbitMq;
 import org.awaitility.Awaitility;
 
@@ -40,12 +43,14 @@ final class Backlog {
 				String body = "{\"orderId\":\"" + id + "\",\"medicationId\":\"med-backlog\",\"sender_userId\":\""
 						+ sender + "\",\"status\":[\"PENDING\"],\"createdAt\":\"" + createdAt
 						+ "\",\"channel\":\"API\"}";
+				byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 				channel.basicPublish("", queue,
 						new AMQP.BasicProperties.Builder().deliveryMode(2)
 							.contentType("application/json")
 							.messageId(id)
+							.headers(Map.of(OrderSignature.HEADER, TestSigning.sign(bytes)))
 							.build(),
-						body.getBytes(StandardCharsets.UTF_8));
+						bytes);
 				if (i % 2000 == 1999) {
 					channel.waitForConfirmsOrDie(30_000);
 				}

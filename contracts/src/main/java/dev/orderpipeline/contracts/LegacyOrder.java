@@ -1,5 +1,6 @@
 package dev.orderpipeline.contracts;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -22,6 +23,18 @@ public record LegacyOrder(String medicationId, @JsonProperty(OrderPlaced.SENDER_
 		OrderConstraints.requireIdentifier("medicationId", medicationId);
 		OrderConstraints.requireIdentifier(OrderPlaced.SENDER_FIELD, senderUserId);
 		status = OrderConstraints.requireStatus("status", (status != null) ? status : OrderConstraints.DEFAULT_STATUS);
+	}
+
+	/**
+	 * The id of a legacy order published with a message id: a name-based UUID of the
+	 * message id, in a namespace of its own, so that a redelivered message names the same
+	 * order, and so that a legacy publisher cannot choose an order's id (a message id
+	 * that is itself a UUID is not taken as it is).
+	 * @param messageId the message id the publisher set
+	 * @return the order's id
+	 */
+	public static UUID idForMessage(String messageId) {
+		return UUID.nameUUIDFromBytes(("order-pipeline/message-id\n" + messageId).getBytes(StandardCharsets.UTF_8));
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,6 +61,18 @@ class OrderPipelineChartTests {
 			.map((manifest) -> manifest.getKind() + "/" + manifest.getMetadata().getName())
 			.collect(Collectors.toSet());
 		assertThat(names).hasSize(manifests.all().size());
+	}
+
+	@Test
+	void rendersWhenAKeyWhoseDefaultIsNullIsDropped() {
+		// Helm 3.17 drops a key whose default is null before it checks the schema, as
+		// --set key=null does on every Helm.
+		Manifests manifests = Charts.render(Charts.UMBRELLA,
+				Charts.values("order-sink.podDisruptionBudget.minAvailable", "null",
+						"order-source.podDisruptionBudget.minAvailable", "null"));
+
+		assertThat(manifests.ofKind(PodDisruptionBudget.class)).hasSize(2)
+			.allSatisfy((budget) -> assertThat(budget.getSpec().getMaxUnavailable()).isEqualTo(new IntOrString(1)));
 	}
 
 	@Test

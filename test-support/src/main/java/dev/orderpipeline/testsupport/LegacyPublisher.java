@@ -2,6 +2,7 @@ package dev.orderpipeline.testsupport;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 import com.rabbitmq.client.AMQP;
@@ -26,12 +27,23 @@ public final class LegacyPublisher {
 	 * @param messageId the AMQP message id, or {@code null} for none
 	 */
 	public static void publish(String queue, String body, String messageId) {
+		publish(queue, body, messageId, null);
+	}
+
+	/**
+	 * Publishes one message with headers: a forged signature, or order-source's own.
+	 * @param queue the queue
+	 * @param body the message body
+	 * @param messageId the AMQP message id, or {@code null} for none
+	 * @param headers the message's headers, or {@code null} for none
+	 */
+	public static void publish(String queue, String body, String messageId, Map<String, Object> headers) {
 		try (Connection connection = TestRabbitMq.shared().clientConnectionFactory().newConnection();
 				Channel channel = connection.createChannel()) {
 			channel.queueDeclare(queue, true, false, false, null);
 			channel.confirmSelect();
 			channel.basicPublish("", queue,
-					new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(messageId).build(),
+					new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(messageId).headers(headers).build(),
 					body.getBytes(StandardCharsets.UTF_8));
 			channel.waitForConfirmsOrDie(5000);
 		}

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -69,13 +70,16 @@ public final class TestTokens {
 	}
 
 	/**
-	 * Spring properties that make a service trust these tokens.
+	 * Spring properties that make a service trust these tokens, and sign and verify order
+	 * messages with this JVM's signing key ({@link TestSigning}).
 	 * @return property names and values
 	 */
 	public Map<String, String> properties() {
-		return Map.of("spring.security.oauth2.resourceserver.jwt.public-key-location", "file:" + this.publicKey,
-				"spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER,
-				"spring.security.oauth2.resourceserver.jwt.audiences", AUDIENCE);
+		Map<String, String> properties = new LinkedHashMap<>(TestSigning.properties());
+		properties.put("spring.security.oauth2.resourceserver.jwt.public-key-location", "file:" + this.publicKey);
+		properties.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER);
+		properties.put("spring.security.oauth2.resourceserver.jwt.audiences", AUDIENCE);
+		return properties;
 	}
 
 	/**

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.rabbitmq.client.AMQP;
+import dev.orderpipeline.contracts.LegacyOrder;
+import dev.orderpipeline.contracts.OrderSignature;
 import dev.orderpipeline.sink.intake.DeadLetterPublisher;
 
 /**
@@ -13,11 +15,14 @@ import dev.orderpipeline.sink.intake.DeadLetterPublisher;
  * why it is there. Never its body, which holds health data.
  *
  * @param position its place in the dead-letter queue, from 1
- * @param orderId the AMQP {@code message_id} (the order id), or {@code null} if the
- * publisher set none
+ * @param orderId the id the order has, or would have, once stored: order-source's
+ * messages (signed) carry it as their {@code message_id}; a legacy message's is derived
+ * from its {@code message_id} ({@link LegacyOrder#idForMessage}); {@code null} if the
+ * publisher set no message id
  * @param deadLetteredAt when it was dead-lettered, or {@code null} if unknown
  * @param sentAt the AMQP {@code timestamp} its publisher set, or {@code null}
- * @param failureKind {@code undecodable} or {@code refused}, or {@code null}
+ * @param failureKind {@code undecodable}, {@code unverified} or {@code refused}, or
+ * {@code null}
  * @param cause the cause the sink recorded, or {@code null}
  * @param replays how often it was replayed so far
  */
@@ -39,10 +44,17 @@ record DeadLetter(long position, String orderId, Instant deadLetteredAt, Instant
 
 	static DeadLetter of(long position, AMQP.BasicProperties properties) {
 		Map<String, Object> headers = (properties.getHeaders() != null) ? properties.getHeaders() : Map.of();
-		return new DeadLetter(position, properties.getMessageId(), deadLetteredAt(headers),
+		return new DeadLetter(position, orderId(properties.getMessageId(), headers), deadLetteredAt(headers),
 				(properties.getTimestamp() != null) ? properties.getTimestamp().toInstant() : null,
 				text(headers.get(DeadLetterPublisher.FAILURE_KIND_HEADER)),
 				text(headers.get(DeadLetterPublisher.EXCEPTION_MESSAGE_HEADER)), replayCount(headers));
+	}
+
+	private static String orderId(String messageId, Map<String, Object> headers) {
+		if (messageId == null || headers.containsKey(OrderSignature.HEADER)) {
+			return messageId;
+		}
+		return LegacyOrder.idForMessage(messageId).toString();
 	}
 
 	/**

@@ -12,7 +12,10 @@ public interface DeadLetterPublisher {
 	/** Header naming why the message was dead-lettered. */
 	String EXCEPTION_MESSAGE_HEADER = "x-exception-message";
 
-	/** Header with the kind of failure: {@code undecodable} or {@code refused}. */
+	/**
+	 * Header with the kind of failure: {@code undecodable}, {@code unverified} or
+	 * {@code refused}.
+	 */
 	String FAILURE_KIND_HEADER = "x-failure-kind";
 
 	/** Header with the exchange the message was received from. */
@@ -41,7 +44,8 @@ public interface DeadLetterPublisher {
 	/**
 	 * Why a message cannot be stored.
 	 *
-	 * @param kind {@code undecodable} (not an order) or {@code refused} (the database
+	 * @param kind {@code undecodable} (not an order), {@code unverified} (it claims to
+	 * come from order-source and does not verify) or {@code refused} (the database
 	 * refused it)
 	 * @param message the cause, without the payload
 	 */
@@ -49,6 +53,10 @@ public interface DeadLetterPublisher {
 
 		static Failure undecodable(String message) {
 			return new Failure("undecodable", message);
+		}
+
+		static Failure unverified(String message) {
+			return new Failure("unverified", message);
 		}
 
 		static Failure refused(String message) {

@@ -1,10 +1,10 @@
 package dev.orderpipeline.sink.intake;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -12,6 +12,7 @@ import dev.orderpipeline.contracts.InvalidOrderException;
 import dev.orderpipeline.contracts.LegacyOrder;
 import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
+import dev.orderpipeline.contracts.OrderSignature;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.JsonNode;
@@ -19,10 +20,14 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns one message body into an order. Messages of order-source carry the whole
- * {@link OrderPlaced}; legacy publishers send a {@link LegacyOrder} with no id and no
- * time: the id comes from the message id when the publisher set one (so a redelivery is
- * stored once), else it is new, and the time is the message's timestamp or the time of
- * receipt. Never derived from the body: two identical legacy orders are two orders.
+ * {@link OrderPlaced} and its {@link OrderSignature}; legacy publishers send a
+ * {@link LegacyOrder} with no id and no time. The rule: a message that carries a
+ * signature, or any field only order-source sets ({@code orderId}, {@code createdAt},
+ * {@code channel}), must verify, or it is refused as unverified; a legacy-shaped body
+ * stays a legacy order, whose id is derived from the message id when the publisher set
+ * one (so a redelivery is stored once; see {@link LegacyOrder#idForMessage}), else new,
+ * and whose time is the message's timestamp or the time of receipt. Never derived from
+ * the body: two identical legacy orders are two orders.
  */
 class InboundOrderDecoder {
 
@@ -30,13 +35,30 @@ class InboundOrderDecoder {
 
 	static final String TIMESTAMP_HEADER = "amqp_timestamp";
 
+	private static final List<String> SOURCE_FIELDS = List.of("orderId", "createdAt", "channel");
+
 	private final JsonMapper json;
 
 	private final Clock clock;
 
-	InboundOrderDecoder(JsonMapper json, Clock clock) {
+	private final OrderSignature signature;
+
+	private final Instant acceptUnsignedUntil;
+
+	/**
+	 * Creates a decoder.
+	 * @param json reads bodies
+	 * @param clock the time of receipt
+	 * @param signature verifies order-source's messages
+	 * @param acceptUnsignedUntil until when an unsigned message with order-source's
+	 * fields is still taken as it is (those queued by a version that did not sign), or
+	 * {@code null} for never
+	 */
+	InboundOrderDecoder(JsonMapper json, Clock clock, OrderSignature signature, Instant acceptUnsignedUntil) {
 		this.json = json;
 		this.clock = clock;
+		this.signature = signature;
+		this.acceptUnsignedUntil = acceptUnsignedUntil;
 	}
 
 	/**
@@ -52,7 +74,19 @@ class InboundOrderDecoder {
 			if (tree == null || !tree.isObject()) {
 				throw new UndecodableOrderException("body is not a JSON object", null);
 			}
-			if (tree.has("orderId")) {
+			Object signed = headers.get(OrderSignature.HEADER);
+			if (signed != null) {
+				String unverified = this.signature.verify(signed, body);
+				if (unverified != null) {
+					throw new UnverifiedOrderException(unverified);
+				}
+				return this.json.treeToValue(tree, OrderPlaced.class);
+			}
+			String sourceField = SOURCE_FIELDS.stream().filter(tree::has).findFirst().orElse(null);
+			if (sourceField != null) {
+				if (this.acceptUnsignedUntil == null || !this.clock.instant().isBefore(this.acceptUnsignedUntil)) {
+					throw new UnverifiedOrderException("the message carries " + sourceField + " without a signature");
+				}
 				return this.json.treeToValue(tree, OrderPlaced.class);
 			}
 			LegacyOrder legacy = this.json.treeToValue(tree, LegacyOrder.class);
@@ -92,13 +126,7 @@ class InboundOrderDecoder {
 		if (messageId == null || messageId.toString().isEmpty()) {
 			return UUID.randomUUID();
 		}
-		String id = messageId.toString();
-		try {
-			return UUID.fromString(id);
-		}
-		catch (IllegalArgumentException ex) {
-			return UUID.nameUUIDFromBytes(("order-pipeline/message-id\n" + id).getBytes(StandardCharsets.UTF_8));
-		}
+		return LegacyOrder.idForMessage(messageId.toString());
 	}
 
 	private Instant legacyTime(Map<String, Object> headers) {

@@ -11,8 +11,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.orderpipeline.contracts.OrderPlaced;
-import dev.orderpipeline.sink.store.OrderStore;
 import dev.orderpipeline.sink.store.OrderStore.StoreResult;
+import dev.orderpipeline.sink.store.OrderStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
@@ -95,7 +95,10 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 			}
 			catch (UndecodableOrderException ex) {
 				rejected.add(new Rejected(bodies.get(i), messageHeaders,
-						DeadLetterPublisher.Failure.undecodable(ex.getMessage()), span));
+						(ex instanceof UnverifiedOrderException)
+								? DeadLetterPublisher.Failure.unverified(ex.getMessage())
+								: DeadLetterPublisher.Failure.undecodable(ex.getMessage()),
+						span));
 			}
 		}
 		try {

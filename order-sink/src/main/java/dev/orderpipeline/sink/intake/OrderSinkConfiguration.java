@@ -4,12 +4,13 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
 
+import dev.orderpipeline.contracts.OrderSignature;
 import dev.orderpipeline.sink.store.OrderStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.amqp.core.AmqpAdmin;
@@ -22,8 +23,8 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.MessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.stream.config.ListenerContainerCustomizer;
 import org.springframework.context.ApplicationEventPublisher;
@@ -54,13 +55,13 @@ class OrderSinkConfiguration {
 	}
 
 	@Bean
-	OrderBatchConsumer orderBatchConsumer(JsonMapper json, Clock clock, OrderStore store,
+	OrderBatchConsumer orderBatchConsumer(JsonMapper json, Clock clock, OrderSignature signature, OrderStore store,
 			DeadLetterPublisher deadLetters, OrderSinkProperties properties, ApplicationEventPublisher events,
 			MeterRegistry meterRegistry, ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
 		MessageTracing tracing = new MessageTracing(tracer.getIfAvailable(() -> Tracer.NOOP),
 				propagator.getIfAvailable(() -> Propagator.NOOP));
-		return new OrderBatchConsumer(new InboundOrderDecoder(json, clock), store, deadLetters, properties, events,
-				meterRegistry, tracing);
+		return new OrderBatchConsumer(new InboundOrderDecoder(json, clock, signature, properties.acceptUnsignedUntil()),
+				store, deadLetters, properties, events, meterRegistry, tracing);
 	}
 
 	@Bean

@@ -1,6 +1,7 @@
 package dev.orderpipeline.sink.intake;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -23,12 +24,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryMultiplier growth of the pause from one retry to the next. Default 2.
  * @param batchReceiveTimeout longest wait for a batch to fill before the messages
  * received so far are stored. Default 20 ms.
+ * @param acceptUnsignedUntil until when a message with order-source's fields and no
+ * signature is still stored as it is: for an upgrade from a version that did not sign,
+ * set it past the time the last such message can rest in the queue or the dead-letter
+ * queue, then remove it. Default none: such messages are dead-lettered as unverified.
  */
 @ConfigurationProperties("orders.sink")
 public record OrderSinkProperties(@DefaultValue("create_order_queue.dlq") String deadLetterQueue,
 		@DefaultValue("create_order_queue.dlx") String deadLetterExchange, @DefaultValue("30s") Duration writeTimeout,
 		@DefaultValue("10s") Duration confirmTimeout, @DefaultValue("500ms") Duration retryInitialInterval,
 		@DefaultValue("15s") Duration retryMaxInterval, @DefaultValue("2") double retryMultiplier,
-		@DefaultValue("20ms") Duration batchReceiveTimeout) {
+		@DefaultValue("20ms") Duration batchReceiveTimeout, Instant acceptUnsignedUntil) {
 
 }

@@ -18,6 +18,9 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import dev.orderpipeline.contracts.LegacyOrder;
+import dev.orderpipeline.contracts.OrderSignature;
+import dev.orderpipeline.testsupport.TestSigning;
 import dev.orderpipeline.testsupport.servers.TestRabbitMq;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -169,6 +172,28 @@ class DeadLetterCommandIntegrationTests {
 		assertThat(properties.getHeaders().get("traceparent")).hasToString(traceparent(first));
 		assertThat(replayed.get(1).getProps().getHeaders()).containsEntry("x-replay-count", 2);
 		assertThat(messageIds(this.deadLetterQueue)).containsExactly(kept);
+	}
+
+	@Test
+	void aLegacyMessageIsListedAndReplayedByTheIdItsOrderWouldHave() throws Exception {
+		// A legacy publisher's message id names the order only through the sink's
+		// derivation, never as it is, even when it looks like an order id.
+		String messageId = UUID.randomUUID().toString();
+		publish(this.deadLetterQueue,
+				new AMQP.BasicProperties.Builder().deliveryMode(2)
+					.messageId(messageId)
+					.headers(Map.of("x-failure-kind", "refused", "x-exception-message", "SQLState 23514"))
+					.build(),
+				body());
+		String orderId = LegacyOrder.idForMessage(messageId).toString();
+
+		assertThat(run("dead-letters", "list").out()).contains("#1  order " + orderId).doesNotContain(messageId);
+		assertThat(run("dead-letters", "replay", "--ids=" + messageId).status())
+			.isEqualTo(DeadLetterCommand.INCOMPLETE);
+		Result result = run("dead-letters", "replay", "--ids=" + orderId);
+		assertThat(result.status()).isEqualTo(DeadLetterCommand.OK);
+		assertThat(take(this.queue)).extracting((response) -> response.getProps().getMessageId())
+			.containsExactly(messageId);
 	}
 
 	@Test
@@ -371,10 +396,12 @@ class DeadLetterCommandIntegrationTests {
 	}
 
 	/**
-	 * Puts a message on the dead-letter queue as the sink does.
+	 * Puts a message of order-source (signed, its message id the order id) on the
+	 * dead-letter queue as the sink does.
 	 */
 	private String deadLetter(String orderId, String kind, String cause, Integer replays) throws Exception {
 		Map<String, Object> headers = new HashMap<>();
+		headers.put(OrderSignature.HEADER, TestSigning.sign(body().getBytes(StandardCharsets.UTF_8)));
 		headers.put("x-exception-message", cause);
 		headers.put("x-failure-kind", kind);
 		headers.put("x-original-exchange", this.queue);

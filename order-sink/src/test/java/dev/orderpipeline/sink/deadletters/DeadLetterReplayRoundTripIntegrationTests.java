@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import dev.orderpipeline.contracts.LegacyOrder;
 import dev.orderpipeline.testsupport.LegacyPublisher;
 import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.TestDatabase;
@@ -67,11 +68,12 @@ class DeadLetterReplayRoundTripIntegrationTests {
 
 	@Test
 	void aReplayedLegacyOrderIsStoredWithTheIdAndTimeOfItsMessage() {
-		String orderId = UUID.randomUUID().toString();
+		String messageId = "legacy-" + UUID.randomUUID();
+		String orderId = LegacyOrder.idForMessage(messageId).toString();
 		String sender = "user-" + UUID.randomUUID();
 		Instant sentAt = Instant.parse("2026-11-20T09:30:00Z");
 		MessageProperties properties = new MessageProperties();
-		properties.setMessageId(orderId);
+		properties.setMessageId(messageId);
 		properties.setTimestamp(Date.from(sentAt));
 		properties.setHeader("x-failure-kind", "refused");
 		properties.setHeader("x-exception-message", "SQLState 57P01: the database was shutting down");
@@ -90,8 +92,9 @@ class DeadLetterReplayRoundTripIntegrationTests {
 
 	@Test
 	void anOrderThatFailsAgainReturnsWithItsReplayCountUntilTheCapKeepsIt() {
-		String orderId = UUID.randomUUID().toString();
-		LegacyPublisher.publish(topology.queue(), "{\"medicationId\": \"med-legacy\", \"sender_userId\": ", orderId);
+		String messageId = UUID.randomUUID().toString();
+		String orderId = LegacyOrder.idForMessage(messageId).toString();
+		LegacyPublisher.publish(topology.queue(), "{\"medicationId\": \"med-legacy\", \"sender_userId\": ", messageId);
 		await().atMost(Duration.ofSeconds(20)).until(() -> depth(topology.deadLetterQueue()) == 1);
 
 		assertThat(command("replay", "--ids=" + orderId, "--orders.sink.replay.max-replays=1"))
@@ -103,7 +106,7 @@ class DeadLetterReplayRoundTripIntegrationTests {
 			.isEqualTo(DeadLetterCommand.INCOMPLETE);
 		Message deadLetter = this.rabbit.receive(topology.deadLetterQueue(), 5000);
 		assertThat(deadLetter).isNotNull();
-		assertThat(deadLetter.getMessageProperties().getMessageId()).isEqualTo(orderId);
+		assertThat(deadLetter.getMessageProperties().getMessageId()).isEqualTo(messageId);
 		Map<String, Object> headers = deadLetter.getMessageProperties().getHeaders();
 		assertThat(headers).containsEntry("x-replay-count", 1)
 			.containsEntry("x-failure-kind", "undecodable")

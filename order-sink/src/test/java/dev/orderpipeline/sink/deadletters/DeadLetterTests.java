@@ -12,6 +12,8 @@ import java.util.Map;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.LongString;
 import com.rabbitmq.client.impl.LongStringHelper;
+import dev.orderpipeline.contracts.LegacyOrder;
+import dev.orderpipeline.contracts.OrderSignature;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -29,6 +31,7 @@ class DeadLetterTests {
 		headers.put("x-failure-kind", LongStringHelper.asLongString("refused"));
 		headers.put("x-replay-count", 2L);
 		headers.put("timestamp", Instant.parse("2026-11-20T09:30:15Z").toEpochMilli());
+		headers.put(OrderSignature.HEADER, LongStringHelper.asLongString("test:c2lnbmF0dXJl"));
 		DeadLetter deadLetter = DeadLetter.of(4,
 				new AMQP.BasicProperties.Builder().messageId("order-1")
 					.timestamp(Date.from(Instant.parse("2026-11-20T09:30:00Z")))
@@ -36,6 +39,12 @@ class DeadLetterTests {
 					.build());
 		assertThat(deadLetter).isEqualTo(new DeadLetter(4, "order-1", Instant.parse("2026-11-20T09:30:15Z"),
 				Instant.parse("2026-11-20T09:30:00Z"), "refused", "SQLState 22021", 2));
+	}
+
+	@Test
+	void aLegacyMessageIsKnownByTheIdItsOrderWouldHave() {
+		DeadLetter deadLetter = DeadLetter.of(1, new AMQP.BasicProperties.Builder().messageId("pika-7").build());
+		assertThat(deadLetter.orderId()).isEqualTo(LegacyOrder.idForMessage("pika-7").toString());
 	}
 
 	@Test

@@ -9,9 +9,12 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.orderpipeline.contracts.GoldenSamples;
+import dev.orderpipeline.contracts.LegacyOrder;
 import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
+import dev.orderpipeline.contracts.OrderSignature;
 import dev.orderpipeline.contracts.OrderStatus;
+import dev.orderpipeline.testsupport.TestSigning;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -34,14 +37,76 @@ class InboundOrderDecoderTests {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	private final InboundOrderDecoder decoder = new InboundOrderDecoder(this.json, Clock.fixed(NOW, ZoneOffset.UTC));
+	private final InboundOrderDecoder decoder = new InboundOrderDecoder(this.json, Clock.fixed(NOW, ZoneOffset.UTC),
+			TestSigning.signature(), null);
 
 	@ParameterizedTest
 	@FieldSource("goldens")
 	void readsEveryGoldenAsTheContractWritesIt(String golden) {
-		String text = GoldenSamples.read(golden);
-		OrderPlaced order = this.decoder.decode(text.getBytes(UTF_8), Map.of());
-		assertThat(this.json.readTree(this.json.writeValueAsString(order))).isEqualTo(this.json.readTree(text));
+		byte[] body = GoldenSamples.read(golden).getBytes(UTF_8);
+		OrderPlaced order = this.decoder.decode(body, signed(body));
+		assertThat(this.json.readTree(this.json.writeValueAsString(order))).isEqualTo(this.json.readTree(body));
+	}
+
+	@ParameterizedTest
+	@FieldSource("goldens")
+	void refusesEveryGoldenWithoutItsSignature(String golden) {
+		assertThatExceptionOfType(UnverifiedOrderException.class)
+			.isThrownBy(() -> this.decoder.decode(GoldenSamples.read(golden).getBytes(UTF_8), Map.of()))
+			.withMessageContaining("without a signature");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "orderId", "createdAt", "channel" })
+	void refusesALegacyBodyWithAnyFieldOnlyTheSourceSetsUnlessSigned(String field) {
+		// A legacy publisher naming another sender's order id, or the API channel.
+		String forged = "{\"medicationId\": \"m\", \"sender_userId\": \"victim\", \"" + field + "\": "
+				+ (field.equals("orderId") ? "\"" + UUID.randomUUID() + "\"" : "\"API\"") + "}";
+		assertThatExceptionOfType(UnverifiedOrderException.class)
+			.isThrownBy(() -> this.decoder.decode(forged.getBytes(UTF_8), Map.of()))
+			.withMessageContaining(field);
+	}
+
+	@Test
+	void refusesASignatureThatDoesNotMatchTheBody() {
+		byte[] body = GoldenSamples.read("order-placed-api.json").getBytes(UTF_8);
+		byte[] changed = new String(body, UTF_8).replace("\"API\"", "\"LEGACY_HTTP\"").getBytes(UTF_8);
+		assertThat(changed).isNotEqualTo(body);
+		assertThatExceptionOfType(UnverifiedOrderException.class)
+			.isThrownBy(() -> this.decoder.decode(changed, signed(body)))
+			.withMessage("the signature does not match the body");
+	}
+
+	@Test
+	void refusesASignatureByAnUnknownKey() {
+		byte[] body = GoldenSamples.read("order-placed-api.json").getBytes(UTF_8);
+		String forged = OrderSignature.of(Map.of("test", TestSigning.newKey()), "test").sign(body);
+		assertThatExceptionOfType(UnverifiedOrderException.class)
+			.isThrownBy(() -> this.decoder.decode(body, Map.of(OrderSignature.HEADER, forged)));
+		String unknown = OrderSignature.of(Map.of("other", TestSigning.newKey()), "other").sign(body);
+		assertThatExceptionOfType(UnverifiedOrderException.class)
+			.isThrownBy(() -> this.decoder.decode(body, Map.of(OrderSignature.HEADER, unknown)))
+			.withMessage("the signature's key is unknown");
+		assertThatExceptionOfType(UnverifiedOrderException.class)
+			.isThrownBy(() -> this.decoder.decode(body, Map.of(OrderSignature.HEADER, "no signature at all")));
+	}
+
+	@Test
+	void acceptsASignatureAsTheKafkaBinderDeliversIt() {
+		byte[] body = GoldenSamples.read("order-placed-api.json").getBytes(UTF_8);
+		assertThat(this.decoder.decode(body, Map.of(OrderSignature.HEADER, TestSigning.sign(body).getBytes(UTF_8))))
+			.isNotNull();
+	}
+
+	@Test
+	void acceptsUnsignedMessagesOfTheSourceOnlyUntilTheGraceEnds() {
+		byte[] body = GoldenSamples.read("order-placed-api.json").getBytes(UTF_8);
+		InboundOrderDecoder during = new InboundOrderDecoder(this.json, Clock.fixed(NOW, ZoneOffset.UTC),
+				TestSigning.signature(), NOW.plusSeconds(1));
+		InboundOrderDecoder after = new InboundOrderDecoder(this.json, Clock.fixed(NOW, ZoneOffset.UTC),
+				TestSigning.signature(), NOW);
+		assertThat(during.decode(body, Map.of()).channel()).isEqualTo(OrderChannel.API);
+		assertThatExceptionOfType(UnverifiedOrderException.class).isThrownBy(() -> after.decode(body, Map.of()));
 	}
 
 	@ParameterizedTest
@@ -56,8 +121,9 @@ class InboundOrderDecoderTests {
 	@ParameterizedTest
 	@FieldSource("broken")
 	void refusesEveryBrokenSampleNamingItsField(GoldenSamples.Broken sample) {
+		byte[] body = GoldenSamples.read(sample).getBytes(UTF_8);
 		assertThatExceptionOfType(UndecodableOrderException.class)
-			.isThrownBy(() -> this.decoder.decode(GoldenSamples.read(sample).getBytes(UTF_8), Map.of()))
+			.isThrownBy(() -> this.decoder.decode(body, signed(body)))
 			.withMessageContaining(sample.field());
 	}
 
@@ -70,9 +136,18 @@ class InboundOrderDecoderTests {
 
 	@Test
 	void aLegacyOrderTakesItsIdFromTheMessageIdSoARedeliveryIsTheSameOrder() {
-		UUID messageId = UUID.randomUUID();
-		Map<String, Object> headers = Map.of(InboundOrderDecoder.MESSAGE_ID_HEADER, messageId.toString());
-		assertThat(legacy(headers).orderId()).isEqualTo(messageId);
+		Map<String, Object> headers = Map.of(InboundOrderDecoder.MESSAGE_ID_HEADER, "pika-41");
+		assertThat(legacy(headers).orderId()).isEqualTo(legacy(headers).orderId());
+	}
+
+	@Test
+	void aLegacyMessageIdThatIsAUuidIsNotTakenAsItIs() {
+		// Else a legacy publisher could take the id of a victim's order, placed later and
+		// then dropped as a duplicate.
+		UUID victims = UUID.randomUUID();
+		Map<String, Object> headers = Map.of(InboundOrderDecoder.MESSAGE_ID_HEADER, victims.toString());
+		assertThat(legacy(headers).orderId()).isNotEqualTo(victims)
+			.isEqualTo(LegacyOrder.idForMessage(victims.toString()));
 	}
 
 	@Test
@@ -93,6 +168,10 @@ class InboundOrderDecoderTests {
 		Instant stamped = Instant.parse("2026-11-20T10:15:30Z");
 		Map<String, Object> headers = Map.of(InboundOrderDecoder.TIMESTAMP_HEADER, Date.from(stamped));
 		assertThat(legacy(headers).createdAt()).isEqualTo(stamped);
+	}
+
+	private static Map<String, Object> signed(byte[] body) {
+		return Map.of(OrderSignature.HEADER, TestSigning.sign(body));
 	}
 
 	private OrderPlaced legacy(Map<String, Object> headers) {

@@ -10,9 +10,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.orderpipeline.contracts.LegacyOrder;
 import dev.orderpipeline.contracts.OrderPlaced;
-import dev.orderpipeline.sink.store.OrderStore;
+import dev.orderpipeline.contracts.OrderSignature;
 import dev.orderpipeline.sink.store.OrderStore.StoreResult;
+import dev.orderpipeline.sink.store.OrderStore;
+import dev.orderpipeline.testsupport.TestSigning;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
@@ -44,7 +47,7 @@ class OrderBatchConsumerTests {
 
 	private static final OrderSinkProperties properties = new OrderSinkProperties("q.dlq", "q.dlx",
 			Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(10), 2,
-			Duration.ofMillis(20));
+			Duration.ofMillis(20), null);
 
 	private final OrderStore store = mock(OrderStore.class);
 
@@ -103,7 +106,7 @@ class OrderBatchConsumerTests {
 			default -> stored(ordersOf(call));
 		});
 		OrderSinkProperties quickTimeout = new OrderSinkProperties("q.dlq", "q.dlx", Duration.ofMillis(50),
-				Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(10), 2, Duration.ofMillis(20));
+				Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(10), 2, Duration.ofMillis(20), null);
 		consumer(quickTimeout).accept(batch(order("a")));
 		assertThat(attempts).hasValue(3);
 		assertThat(this.deadLetters).isEmpty();
@@ -175,7 +178,8 @@ class OrderBatchConsumerTests {
 							Map.of(InboundOrderDecoder.MESSAGE_ID_HEADER, second.toString())))
 			.build();
 		consumer().accept(batch);
-		assertThat(written).extracting(OrderPlaced::orderId).containsExactly(first, second);
+		assertThat(written).extracting(OrderPlaced::orderId)
+			.containsExactly(LegacyOrder.idForMessage(first.toString()), LegacyOrder.idForMessage(second.toString()));
 	}
 
 	private OrderBatchConsumer consumer() {
@@ -183,7 +187,8 @@ class OrderBatchConsumerTests {
 	}
 
 	private OrderBatchConsumer consumer(OrderSinkProperties settings) {
-		return new OrderBatchConsumer(new InboundOrderDecoder(JsonMapper.builder().build(), Clock.systemUTC()),
+		return new OrderBatchConsumer(
+				new InboundOrderDecoder(JsonMapper.builder().build(), Clock.systemUTC(), TestSigning.signature(), null),
 				this.store, (body, headers, failure) -> this.deadLetterPublisher.publish(body, headers, failure),
 				settings, (event) -> {
 					if (event instanceof AvailabilityChangeEvent<?> change) {
@@ -201,12 +206,19 @@ class OrderBatchConsumerTests {
 		return Mono.just(new StoreResult(orders.size(), 0, 0));
 	}
 
+	/**
+	 * A batch as the binder delivers it, order-source's messages signed.
+	 */
 	private static Message<List<byte[]>> batch(String... bodies) {
 		List<byte[]> payload = new ArrayList<>();
+		List<Map<String, Object>> headers = new ArrayList<>();
 		for (String body : bodies) {
-			payload.add(body.getBytes(UTF_8));
+			byte[] bytes = body.getBytes(UTF_8);
+			payload.add(bytes);
+			headers
+				.add(body.contains("\"orderId\"") ? Map.of(OrderSignature.HEADER, TestSigning.sign(bytes)) : Map.of());
 		}
-		return MessageBuilder.withPayload(payload).build();
+		return MessageBuilder.withPayload(payload).setHeader(OrderBatchConsumer.BATCHED_HEADERS, headers).build();
 	}
 
 	private static String order(String medication) {

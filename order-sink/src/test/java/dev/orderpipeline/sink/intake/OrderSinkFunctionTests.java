@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.orderpipeline.contracts.LegacyOrder;
+import dev.orderpipeline.contracts.OrderSignature;
 import dev.orderpipeline.testsupport.TestDatabase;
+import dev.orderpipeline.testsupport.TestSigning;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
@@ -39,12 +42,13 @@ class OrderSinkFunctionTests {
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
 		TestDatabase.shared().register(registry);
+		TestSigning.properties().forEach((name, value) -> registry.add(name, () -> value));
 	}
 
 	@Test
 	void aBatchOnTheBindingIsStoredAndItsPoisonDeadLetteredByItself() {
 		UUID placed = UUID.randomUUID();
-		UUID legacy = UUID.randomUUID();
+		String legacyMessageId = "legacy-" + UUID.randomUUID();
 		String sender = "user-" + UUID.randomUUID();
 		String event = "{\"orderId\": \"" + placed + "\", \"medicationId\": \"m\", \"sender_userId\": \"" + sender
 				+ "\", \"status\": [\"PENDING\"], \"createdAt\": \"2026-11-24T08:00:00Z\", \"channel\": \"API\"}";
@@ -52,11 +56,13 @@ class OrderSinkFunctionTests {
 		Message<List<byte[]>> batch = MessageBuilder
 			.withPayload(List.of(event.getBytes(UTF_8), "\u0000 not json".getBytes(UTF_8), legacyBody.getBytes(UTF_8)))
 			.setHeader(OrderBatchConsumer.BATCHED_HEADERS,
-					List.of(Map.of(), Map.of(), Map.of(InboundOrderDecoder.MESSAGE_ID_HEADER, legacy.toString())))
+					List.of(Map.of(OrderSignature.HEADER, TestSigning.sign(event.getBytes(UTF_8))), Map.of(),
+							Map.of(InboundOrderDecoder.MESSAGE_ID_HEADER, legacyMessageId)))
 			.build();
 		this.input.send(batch, "create_order_queue");
 		assertThat(TestDatabase.shared().countOrders("sender_user_id = '" + sender + "'")).isEqualTo(2);
-		assertThat(TestDatabase.shared().countOrders("order_id = '" + legacy + "' AND channel = 'LEGACY_QUEUE'"))
+		assertThat(TestDatabase.shared()
+			.countOrders("order_id = '" + LegacyOrder.idForMessage(legacyMessageId) + "' AND channel = 'LEGACY_QUEUE'"))
 			.isOne();
 		ArgumentCaptor<DeadLetterPublisher.Failure> failure = ArgumentCaptor
 			.forClass(DeadLetterPublisher.Failure.class);

@@ -4,10 +4,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.orderpipeline.contracts.LegacyOrder;
+import dev.orderpipeline.contracts.OrderSignature;
 import dev.orderpipeline.testsupport.LegacyPublisher;
 import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.TestDatabase;
+import dev.orderpipeline.testsupport.TestSigning;
 import dev.orderpipeline.testsupport.TestTokens;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -104,7 +108,46 @@ class OrderSinkIntegrationTests {
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> database.countOrders("sender_user_id = '" + marker + "'") == 1);
 		assertThat(database.countOrders("sender_user_id = '" + sender + "'")).isOne();
-		assertThat(database.countOrders("order_id = '" + messageId + "'")).isOne();
+		assertThat(database.countOrders("order_id = '" + LegacyOrder.idForMessage(messageId) + "'")).isOne();
+	}
+
+	@Test
+	void aLegacyPublisherCannotForgeAnOrderOfTheSourceOrTakeAVictimsOrderId() {
+		UUID victimsOrder = UUID.randomUUID();
+		String victim = sender();
+		String attacker = sender();
+		double unverified = deadLettered("unverified");
+		// Forged: the victim's future order id, the API's channel, another sender.
+		publishLegacy("{\"orderId\": \"" + victimsOrder + "\", \"medicationId\": \"med-forged\", \"sender_userId\": \""
+				+ attacker
+				+ "\", \"status\": [\"PENDING\"], \"createdAt\": \"2026-11-24T08:00:00Z\", \"channel\": \"API\"}",
+				victimsOrder.toString());
+		// Signed with a key the services do not hold.
+		String body = placed(victimsOrder, attacker, "2026-11-24T08:00:00Z");
+		LegacyPublisher.publish(topology.queue(), body, victimsOrder.toString(),
+				Map.of(OrderSignature.HEADER,
+						OrderSignature.of(Map.of(TestSigning.KEY_ID, TestSigning.newKey()), TestSigning.KEY_ID)
+							.sign(body.getBytes(UTF_8))));
+		// A legacy message whose message id is the victim's order id.
+		publishLegacy(legacyBody(attacker), victimsOrder.toString());
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> database.countOrders("sender_user_id = '" + attacker + "'") == 1);
+
+		publishSigned(victimsOrder, victim, "2026-11-24T09:00:00Z");
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> database.countOrders("order_id = '" + victimsOrder + "' AND sender_user_id = '" + victim
+					+ "' AND channel = 'API'") == 1);
+		assertThat(
+				database.countOrders("sender_user_id = '" + attacker + "' AND channel = 'LEGACY_QUEUE' AND order_id = '"
+						+ LegacyOrder.idForMessage(victimsOrder.toString()) + "'"))
+			.isOne();
+		for (int i = 0; i < 2; i++) {
+			Message deadLetter = this.rabbit.receive(topology.deadLetterQueue(), 10_000);
+			assertThat(deadLetter).isNotNull();
+			assertThat(deadLetter.getMessageProperties().getHeaders())
+				.containsEntry(DeadLetterPublisher.FAILURE_KIND_HEADER, "unverified");
+		}
+		assertThat(deadLettered("unverified")).isEqualTo(unverified + 2);
 	}
 
 	@Test
@@ -114,9 +157,7 @@ class OrderSinkIntegrationTests {
 		try {
 			publishLegacy(legacyBody(sender), null);
 			publishLegacy("{\"medicationId\": \"m\", \"sender_userId\": ", null);
-			publishLegacy(("{\"orderId\": \"" + UUID.randomUUID() + "\", \"medicationId\": \"m\", \"sender_userId\": \""
-					+ sender + "\", \"status\": [\"PENDING\"], \"createdAt\": \"+300000-01-01T00:00:00Z\", "
-					+ "\"channel\": \"API\"}"), null);
+			publishSigned(UUID.randomUUID(), sender, "+300000-01-01T00:00:00Z");
 			publishLegacy(legacyBody(sender), null);
 		}
 		finally {
@@ -157,6 +198,23 @@ class OrderSinkIntegrationTests {
 				.lines()
 				.anyMatch((line) -> line.contains("Dead-lettering") && line.contains(traceId)));
 		assertThat(this.rabbit.receive(topology.deadLetterQueue(), 10_000)).isNotNull();
+	}
+
+	/** Publishes an order as order-source does: the whole event, signed. */
+	private static void publishSigned(UUID orderId, String sender, String createdAt) {
+		String body = placed(orderId, sender, createdAt);
+		LegacyPublisher.publish(topology.queue(), body, orderId.toString(),
+				Map.of(OrderSignature.HEADER, TestSigning.sign(body.getBytes(UTF_8))));
+	}
+
+	private static String placed(UUID orderId, String sender, String createdAt) {
+		return "{\"orderId\": \"" + orderId + "\", \"medicationId\": \"m\", \"sender_userId\": \"" + sender
+				+ "\", \"status\": [\"PENDING\"], \"createdAt\": \"" + createdAt + "\", \"channel\": \"API\"}";
+	}
+
+	private double deadLettered(String reason) {
+		Counter counter = this.meters.find("orders.dead.lettered").tag("reason", reason).counter();
+		return (counter != null) ? counter.count() : 0;
 	}
 
 	private static void publishLegacy(String body, String messageId) {

@@ -41,8 +41,9 @@ class RabbitDeadLetterPublisherTests {
 	private final RabbitTemplate rabbit = mock(RabbitTemplate.class);
 
 	private final RabbitDeadLetterPublisher publisher = new RabbitDeadLetterPublisher(this.rabbit,
-			mock(RabbitAdmin.class), new OrderSinkProperties(DEAD_LETTER_QUEUE, "orders.dlx", Duration.ofSeconds(30),
-					Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(15), 2, Duration.ofMillis(20)));
+			mock(RabbitAdmin.class),
+			new OrderSinkProperties(DEAD_LETTER_QUEUE, "orders.dlx", Duration.ofSeconds(30), Duration.ofSeconds(1),
+					Duration.ofMillis(500), Duration.ofSeconds(15), 2, Duration.ofMillis(20), null));
 
 	@Test
 	void keepsTheReplayCountAndTheOriginalPropertiesAndAddsTheCause() {

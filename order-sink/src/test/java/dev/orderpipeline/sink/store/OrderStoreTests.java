@@ -8,6 +8,7 @@ import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
 import dev.orderpipeline.contracts.OrderStatus;
 import dev.orderpipeline.testsupport.TestDatabase;
+import dev.orderpipeline.testsupport.TestSigning;
 import dev.orderpipeline.sink.intake.DeadLetters;
 import io.r2dbc.spi.R2dbcException;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,7 @@ class OrderStoreTests {
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
 		TestDatabase.shared().register(registry);
+		TestSigning.properties().forEach((name, value) -> registry.add(name, () -> value));
 	}
 
 	@Test

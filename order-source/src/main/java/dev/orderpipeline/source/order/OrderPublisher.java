@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import com.rabbitmq.client.ShutdownSignalException;
-
 import dev.orderpipeline.contracts.OrderPlaced;
+import dev.orderpipeline.contracts.OrderSignature;
 import io.micrometer.context.ContextSnapshot;
 import io.micrometer.context.ContextSnapshotFactory;
 import org.apache.commons.logging.Log;
@@ -27,8 +27,8 @@ import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionBlockedEvent;
 import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.amqp.rabbit.connection.ConnectionUnblockedEvent;
-import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.connection.CorrelationData.Confirm;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.support.AmqpHeaders;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.stream.function.StreamBridge;
@@ -65,8 +65,16 @@ class OrderPublisher {
 
 	private final SendBatcher sender;
 
+	private final OrderSignature signature;
+
 	OrderPublisher(StreamBridge streamBridge, JsonMapper json, OrderSourceProperties properties,
-			ObjectProvider<AbstractConnectionFactory> connectionFactories, OrderMetrics metrics, SendBatcher sender) {
+			ObjectProvider<AbstractConnectionFactory> connectionFactories, OrderMetrics metrics, SendBatcher sender,
+			OrderSignature signature) {
+		if (!signature.signs()) {
+			throw new IllegalStateException("orders.signing.key-id is not set: order-source signs every message "
+					+ "with that key (one of orders.signing.keys)");
+		}
+		this.signature = signature;
 		this.metrics = metrics;
 		this.streamBridge = streamBridge;
 		this.json = json;
@@ -105,6 +113,7 @@ class OrderPublisher {
 		CorrelationData correlation = new CorrelationData(orderId.toString());
 		Message<byte[]> message = MessageBuilder.withPayload(payload)
 			.setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON_VALUE)
+			.setHeader(OrderSignature.HEADER, this.signature.sign(payload))
 			.setHeader(AmqpHeaders.MESSAGE_ID, orderId.toString())
 			.setHeader(AmqpHeaders.PUBLISH_CONFIRM_CORRELATION, correlation)
 			.build();

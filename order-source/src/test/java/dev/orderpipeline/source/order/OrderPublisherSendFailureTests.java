@@ -3,6 +3,7 @@ package dev.orderpipeline.source.order;
 import java.net.ConnectException;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.orderpipeline.testsupport.TestSigning;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class OrderPublisherSendFailureTests {
 		OrderPublisher publisher = new OrderPublisher(bridge, JsonMapper.builder().build(),
 				SendBatcherTests.properties(8),
 				new StaticListableBeanFactory().getBeanProvider(AbstractConnectionFactory.class),
-				new OrderMetrics(new SimpleMeterRegistry()), this.sender);
+				new OrderMetrics(new SimpleMeterRegistry()), this.sender, TestSigning.signature());
 		AtomicReference<String> answeredOn = new AtomicReference<>();
 		StepVerifier
 			.create(publisher.publish(OrderPublisherTests.order())

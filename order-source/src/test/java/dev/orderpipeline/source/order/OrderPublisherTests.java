@@ -9,7 +9,9 @@ import java.util.concurrent.CountDownLatch;
 import dev.orderpipeline.contracts.GoldenSamples;
 import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
+import dev.orderpipeline.contracts.OrderSignature;
 import dev.orderpipeline.contracts.OrderStatus;
+import dev.orderpipeline.testsupport.TestSigning;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,8 @@ import org.springframework.cloud.stream.binder.test.OutputDestination;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
@@ -67,6 +71,11 @@ class OrderPublisherTests {
 	@Autowired
 	private MeterRegistry meters;
 
+	@DynamicPropertySource
+	static void signingKey(DynamicPropertyRegistry registry) {
+		TestSigning.properties().forEach((name, value) -> registry.add(name, () -> value));
+	}
+
 	@AfterEach
 	void drain() {
 		this.events.publishEvent(new ConnectionUnblockedEvent(mock(Connection.class)));
@@ -81,6 +90,17 @@ class OrderPublisherTests {
 		StepVerifier.create(this.publisher.publish(order)).then(() -> {
 			Message<byte[]> message = receive(order.orderId());
 			assertThat(this.json.readTree(message.getPayload())).isEqualTo(this.json.readTree(text));
+			complete(message, true);
+		}).verifyComplete();
+	}
+
+	@Test
+	void signsEveryMessageSoTheSinkCanVerifyIt() {
+		OrderPlaced order = order();
+		StepVerifier.create(this.publisher.publish(order)).then(() -> {
+			Message<byte[]> message = receive(order.orderId());
+			assertThat(TestSigning.signature()
+				.verify(message.getHeaders().get(OrderSignature.HEADER), message.getPayload())).isNull();
 			complete(message, true);
 		}).verifyComplete();
 	}
