@@ -120,6 +120,9 @@ The R2DBC URL of the database, with its TLS mode.
 {{- $url := printf "r2dbc:postgresql://%s:%d/%s" .Values.database.host (int .Values.database.port) .Values.database.name }}
 {{- if .Values.database.sslMode }}
 {{- $url = printf "%s?sslMode=%s" $url .Values.database.sslMode }}
+{{- if .Values.database.caSecret }}
+{{- $url = printf "%s&sslRootCert=/etc/order-pipeline/database-ca/ca.crt" $url }}
+{{- end }}
 {{- end }}
 {{- $url }}
 {{- end }}
@@ -128,7 +131,11 @@ The R2DBC URL of the database, with its TLS mode.
 The JDBC URL Flyway migrates over, with the same TLS mode.
 */}}
 {{- define "order-sink.jdbcUrl" -}}
-{{- printf "jdbc:postgresql://%s:%d/%s?sslmode=%s" .Values.database.host (int .Values.database.port) .Values.database.name .Values.database.sslMode }}
+{{- $url := printf "jdbc:postgresql://%s:%d/%s?sslmode=%s" .Values.database.host (int .Values.database.port) .Values.database.name .Values.database.sslMode }}
+{{- if .Values.database.caSecret }}
+{{- $url = printf "%s&sslrootcert=/etc/order-pipeline/database-ca/ca.crt" $url }}
+{{- end }}
+{{- $url }}
 {{- end }}
 
 {{/*
@@ -188,4 +195,14 @@ shutdown phase must cover the batch being written (writeTimeoutSeconds plus the 
 {{- fail (printf "shutdown.timeoutPerShutdownPhaseSeconds (%d) must be at least writeTimeoutSeconds + 5 (%d): the batch being written must finish before the pod is killed" (int .Values.shutdown.timeoutPerShutdownPhaseSeconds) (int $batch)) }}
 {{- end }}
 {{- add .Values.shutdown.preStopSleepSeconds .Values.shutdown.timeoutPerShutdownPhaseSeconds .Values.shutdown.marginSeconds }}
+{{- end }}
+
+{{/*
+The Secret with the message signing keys (files named orders.signing.keys.<id>), shared by
+order-source and order-sink: signing.existingSecret, else the umbrella's
+global.signing.existingSecret.
+*/}}
+{{- define "order-sink.signingSecret" -}}
+{{- $global := (((.Values.global).signing).existingSecret) | default "" }}
+{{- required "signing.existingSecret is required (global.signing.existingSecret in the umbrella chart): a Secret with the message signing keys, one file per key named orders.signing.keys.<id> (see the README)" (default $global .Values.signing.existingSecret) }}
 {{- end }}

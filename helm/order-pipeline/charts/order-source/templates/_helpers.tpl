@@ -125,3 +125,21 @@ terminationGracePeriodSeconds: the preStop sleep, the shutdown phase and a margi
 {{- define "order-source.terminationGracePeriodSeconds" -}}
 {{- add .Values.shutdown.preStopSleepSeconds .Values.shutdown.timeoutPerShutdownPhaseSeconds .Values.shutdown.marginSeconds }}
 {{- end }}
+
+{{/*
+The Secret with the message signing keys (files named orders.signing.keys.<id>), shared by
+order-source and order-sink: signing.existingSecret, else the umbrella's
+global.signing.existingSecret.
+*/}}
+{{- define "order-source.signingSecret" -}}
+{{- $global := (((.Values.global).signing).existingSecret) | default "" }}
+{{- required "signing.existingSecret is required (global.signing.existingSecret in the umbrella chart): a Secret with the message signing keys, one file per key named orders.signing.keys.<id> (see the README)" (default $global .Values.signing.existingSecret) }}
+{{- end }}
+
+{{/*
+The signing key order-source signs with: signing.keyId, else global.signing.keyId.
+*/}}
+{{- define "order-source.signingKeyId" -}}
+{{- $global := (((.Values.global).signing).keyId) | default "" }}
+{{- required "signing.keyId is required (global.signing.keyId in the umbrella chart): the id of the key in the signing Secret that order-source signs with" (default $global .Values.signing.keyId) }}
+{{- end }}

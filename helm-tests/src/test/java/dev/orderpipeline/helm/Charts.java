@@ -14,6 +14,9 @@ import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.TemplateCommand;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The charts in {@code helm/} and the example values beside them, rendered with helm-java
@@ -31,6 +34,14 @@ final class Charts {
 
 	static final Path EXAMPLES = ROOT.resolve("helm/examples");
 
+	/**
+	 * What every install must give each chart, which refuses to render without it
+	 * (passwords, the signing Secret): given first to every render here.
+	 */
+	static final Path REQUIRED_VALUES = ROOT.resolve("helm-tests/src/test/resources/required-values");
+
+	private static final YAMLMapper YAML = YAMLMapper.builder().build();
+
 	static final String RELEASE = "orders";
 
 	static final String NAMESPACE = "orders";
@@ -44,6 +55,8 @@ final class Charts {
 	static final String RENDERED_HOOK_ANNOTATION = "rendered-by-test/hook";
 
 	private static Path hooksRenderedRoot;
+
+	private static Path lintableRoot;
 
 	private Charts() {
 	}
@@ -59,13 +72,13 @@ final class Charts {
 	static synchronized Path withHooksRendered(Path chart) {
 		if (hooksRenderedRoot == null) {
 			Path copy = ROOT.resolve("helm-tests/target/charts-with-hooks-rendered");
-			copyWithHooksRendered(UMBRELLA, copy);
+			copy(UMBRELLA, copy, true);
 			hooksRenderedRoot = copy;
 		}
 		return hooksRenderedRoot.resolve(UMBRELLA.relativize(chart));
 	}
 
-	private static void copyWithHooksRendered(Path from, Path to) {
+	private static void copy(Path from, Path to, boolean renderHooks) {
 		try {
 			if (Files.exists(to)) {
 				try (Stream<Path> old = Files.walk(to)) {
@@ -78,7 +91,7 @@ final class Charts {
 					if (Files.isDirectory(file)) {
 						Files.createDirectories(target);
 					}
-					else if (file.toString().contains("/templates/")) {
+					else if (renderHooks && file.toString().contains("/templates/")) {
 						Files.writeString(target, Files.readString(file)
 							.replace("\"helm.sh/hook\":", "\"" + RENDERED_HOOK_ANNOTATION + "\":"));
 					}
@@ -116,10 +129,28 @@ final class Charts {
 	 * @return the manifests as one YAML stream
 	 */
 	static String template(Path chart, Map<String, ?> set, Path... valuesFiles) {
+		return call(chart, set, true, valuesFiles);
+	}
+
+	/**
+	 * Renders a chart without {@link #requiredValues}: only what is given.
+	 * @param chart the chart directory
+	 * @param set values as {@code --set} takes them
+	 * @param valuesFiles values files, in order
+	 * @return the manifests as one YAML stream
+	 */
+	static String withoutRequiredValues(Path chart, Map<String, ?> set, Path... valuesFiles) {
+		return call(chart, set, false, valuesFiles);
+	}
+
+	private static String call(Path chart, Map<String, ?> set, boolean required, Path... valuesFiles) {
 		TemplateCommand template = new Helm(chart).template()
 			.withName(RELEASE)
 			.withNamespace(NAMESPACE)
 			.withKubeVersion(KUBE_VERSION);
+		if (required) {
+			template = template.withValuesFile(requiredValues(chart));
+		}
 		for (Path valuesFile : valuesFiles) {
 			template = template.withValuesFile(valuesFile);
 		}
@@ -141,7 +172,8 @@ final class Charts {
 			.withNamespace(NAMESPACE)
 			.withKubeVersion(KUBE_VERSION)
 			.withDryRunOption(DryRun.CLIENT)
-			.clientOnly();
+			.clientOnly()
+			.withValuesFile(requiredValues(chart));
 		for (Map.Entry<String, ?> value : set.entrySet()) {
 			install = install.set(value.getKey(), value.getValue());
 		}
@@ -164,6 +196,51 @@ final class Charts {
 			values.put((String) keysAndValues[i], keysAndValues[i + 1]);
 		}
 		return values;
+	}
+
+	/**
+	 * The values every install must give a chart (under {@link #REQUIRED_VALUES}).
+	 * @param chart the umbrella chart or a service chart, or a copy of one
+	 * @return its file
+	 */
+	static Path requiredValues(Path chart) {
+		String name = chart.getFileName().toString();
+		return REQUIRED_VALUES.resolve(switch (name) {
+			case "order-source" -> "source.yaml";
+			case "order-sink" -> "sink.yaml";
+			default -> "umbrella.yaml";
+		});
+	}
+
+	/**
+	 * A copy of a chart whose values.yaml holds its {@link #requiredValues} too, for
+	 * {@code helm lint}, which helm-java runs with the chart's own values only.
+	 * @param chart a chart under {@code helm/order-pipeline}
+	 * @return the copy of the same chart
+	 */
+	static synchronized Path withRequiredValues(Path chart) {
+		if (lintableRoot == null) {
+			Path copy = ROOT.resolve("helm-tests/target/charts-with-required-values");
+			copy(UMBRELLA, copy, false);
+			for (Path each : allCharts()) {
+				Path values = copy.resolve(UMBRELLA.relativize(each)).resolve("values.yaml");
+				JsonNode merged = merge(YAML.readTree(values.toFile()), YAML.readTree(requiredValues(each).toFile()));
+				YAML.writeValue(values.toFile(), merged);
+			}
+			lintableRoot = copy;
+		}
+		return lintableRoot.resolve(UMBRELLA.relativize(chart));
+	}
+
+	private static JsonNode merge(JsonNode into, JsonNode from) {
+		if (into instanceof ObjectNode target && from instanceof ObjectNode source) {
+			for (Map.Entry<String, JsonNode> entry : source.properties()) {
+				JsonNode existing = target.get(entry.getKey());
+				target.set(entry.getKey(), (existing != null) ? merge(existing, entry.getValue()) : entry.getValue());
+			}
+			return target;
+		}
+		return from;
 	}
 
 	static List<Path> allCharts() {

@@ -25,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The umbrella chart: both services, the public routes to them and the dashboard.
@@ -182,11 +183,42 @@ class OrderPipelineChartTests {
 						"s3cret", "order-sink.database.existingSecret", "orders-db"));
 
 		assertThat(defaults).contains("service/orders-order-source", "service/orders-order-sink",
-				"helm test orders --namespace orders", "WARNING: order-source.readApiBaseUrl is empty",
-				"WARNING: order-source.rabbitmq.password is empty", "WARNING: order-sink.rabbitmq.password is empty",
-				"WARNING: order-sink.database.password is empty");
+				"helm test orders --namespace orders", "WARNING: order-source.readApiBaseUrl is empty");
 		assertThat(configured).contains("Public API (Ingress): http://orders.example.com/orders")
 			.doesNotContain("WARNING");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "order-source.rabbitmq.password", "order-sink.rabbitmq.password",
+			"order-sink.database.password", "order-sink.rabbitmqPolicy.password", "global.signing.existingSecret",
+			"global.signing.keyId" })
+	void refusesToRenderWithoutAPasswordOrTheSigningKeys(String key) {
+		Path values = Charts.requiredValues(Charts.UMBRELLA);
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> Charts.withoutRequiredValues(Charts.UMBRELLA, Charts.values(key, ""), values))
+			.withMessageContaining(key.substring(key.lastIndexOf('.', key.lastIndexOf('.') - 1) + 1) + " is required");
+		assertThat(Charts.withoutRequiredValues(Charts.UMBRELLA, Map.of(), values)).contains("kind: Deployment");
+	}
+
+	@Test
+	void mountsTheSigningSecretInBothServices() {
+		Manifests manifests = Charts.render(Charts.UMBRELLA);
+		assertThat(manifests.ofKind(Deployment.class)).hasSize(2).allSatisfy((deployment) -> {
+			assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+				.filteredOn((volume) -> volume.getSecret() != null)
+				.anySatisfy((volume) -> assertThat(volume.getSecret().getSecretName()).isEqualTo("order-signing"));
+			assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+				.anySatisfy((env) -> assertThat(env.getName() + "=" + env.getValue())
+					.isEqualTo("SPRING_CONFIG_IMPORT=configtree:/etc/order-pipeline/signing/"));
+		});
+		assertThat(manifests.named(Deployment.class, "orders-order-source")
+			.getSpec()
+			.getTemplate()
+			.getSpec()
+			.getContainers()
+			.get(0)
+			.getEnv()).anySatisfy(
+					(env) -> assertThat(env.getName() + "=" + env.getValue()).isEqualTo("ORDERS_SIGNING_KEY_ID=k1"));
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.util.Map;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -49,6 +50,29 @@ class OrderSinkChartTests {
 		assertThat(settings)
 			.containsEntry("SPRING_R2DBC_URL", "r2dbc:postgresql://postgresql:5432/orders?sslMode=verify-full")
 			.containsEntry("SPRING_FLYWAY_URL", "jdbc:postgresql://postgresql:5432/orders?sslmode=verify-full");
+	}
+
+	@Test
+	void aDatabaseCaFromASecretVerifiesTheServerForR2dbcAndFlyway() {
+		Manifests manifests = Charts.render(Charts.SINK, Charts.values("database.sslMode", "verify-full",
+				"database.caSecret", "orders-db-ca", "database.caSecretKey", "root.pem"));
+		Map<String, String> settings = manifests.one(ConfigMap.class).getData();
+		PodSpec pod = manifests.one(Deployment.class).getSpec().getTemplate().getSpec();
+
+		assertThat(settings).containsEntry("SPRING_R2DBC_URL",
+				"r2dbc:postgresql://postgresql:5432/orders?sslMode=verify-full&sslRootCert=/etc/order-pipeline/database-ca/ca.crt")
+			.containsEntry("SPRING_FLYWAY_URL",
+					"jdbc:postgresql://postgresql:5432/orders?sslmode=verify-full&sslrootcert=/etc/order-pipeline/database-ca/ca.crt");
+		assertThat(pod.getVolumes()).filteredOn((volume) -> "database-ca".equals(volume.getName()))
+			.singleElement()
+			.satisfies((volume) -> {
+				assertThat(volume.getSecret().getSecretName()).isEqualTo("orders-db-ca");
+				assertThat(volume.getSecret().getItems()).singleElement()
+					.satisfies(
+							(item) -> assertThat(item.getKey() + "->" + item.getPath()).isEqualTo("root.pem->ca.crt"));
+			});
+		assertThat(pod.getContainers().get(0).getVolumeMounts())
+			.anySatisfy((mount) -> assertThat(mount.getMountPath()).isEqualTo("/etc/order-pipeline/database-ca"));
 	}
 
 	@Test

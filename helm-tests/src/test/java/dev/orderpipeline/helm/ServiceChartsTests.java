@@ -200,9 +200,12 @@ class ServiceChartsTests {
 			.filter((volume) -> volume.getEmptyDir() != null)
 			.findFirst()
 			.orElseThrow();
-		assertThat(pod.getContainers().get(0).getVolumeMounts())
-			.anySatisfy((mount) -> assertThat(mount.getMountPath()).isEqualTo("/tmp"))
-			.allSatisfy((mount) -> assertThat(mount.getName()).isEqualTo(tmp.getName()));
+		assertThat(pod.getContainers().get(0).getVolumeMounts()).anySatisfy(
+				(mount) -> assertThat(mount.getName() + ":" + mount.getMountPath()).isEqualTo(tmp.getName() + ":/tmp"))
+			.as("the only writable mount is /tmp")
+			.allSatisfy((mount) -> assertThat(
+					mount.getName().equals(tmp.getName()) || Boolean.TRUE.equals(mount.getReadOnly()))
+				.isTrue());
 		assertThat(pod.getContainers().get(0).getResources().getLimits()).containsKey("memory");
 	}
 
