@@ -1,5 +1,8 @@
 package dev.orderpipeline.sink.store;
 
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,12 +17,20 @@ import org.springframework.core.env.PropertySource;
  * setting ({@code spring.r2dbc.url}, {@code SPRING_R2DBC_URL}) configures both. The
  * Flyway settings are derived when they are read, from whatever {@code spring.r2dbc.*} is
  * then, and rank below every other source: an explicit {@code spring.flyway.url} wins.
- * Set one when the JDBC connection needs options (TLS, say) that are not in the R2DBC
- * URL's host, port and database.
+ * The R2DBC URL's TLS options become pgjdbc's ({@code sslMode=verify-full} is
+ * {@code sslmode=verify-full}, {@code sslRootCert} is {@code sslrootcert}, ...), so that
+ * migrations run over the same TLS as the service; an option without a JDBC counterpart
+ * stops the start, naming it, unless {@code spring.flyway.url} is set.
  */
 class FlywayUrlEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
-	private static final Pattern R2DBC_POSTGRESQL = Pattern.compile("^r2dbcs?:(?:pool:)?postgres(?:ql)?://([^?]+)");
+	private static final Pattern R2DBC_POSTGRESQL = Pattern
+		.compile("^r2dbcs?:(?:pool:)?postgres(?:ql)?://([^?#]+)(?:\\?([^#]*))?");
+
+	/** The R2DBC driver's options and pgjdbc's names for them (both case-sensitive). */
+	private static final Map<String, String> JDBC_OPTIONS = Map.of("sslMode", "sslmode", "sslRootCert", "sslrootcert",
+			"sslCert", "sslcert", "sslKey", "sslkey", "sslPassword", "sslpassword", "applicationName",
+			"ApplicationName", "schema", "currentSchema");
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -27,16 +38,44 @@ class FlywayUrlEnvironmentPostProcessor implements EnvironmentPostProcessor, Ord
 	}
 
 	/**
-	 * The JDBC URL of the database an R2DBC URL names.
+	 * The JDBC URL of the database an R2DBC URL names, with its options.
 	 * @param r2dbcUrl an {@code r2dbc:postgresql://} URL
 	 * @return the JDBC URL, or {@code null} if the URL is not PostgreSQL's
+	 * @throws IllegalStateException if the URL has an option pgjdbc has no counterpart of
 	 */
 	static String jdbcUrl(String r2dbcUrl) {
 		if (r2dbcUrl == null) {
 			return null;
 		}
 		Matcher matcher = R2DBC_POSTGRESQL.matcher(r2dbcUrl);
-		return matcher.find() ? "jdbc:postgresql://" + matcher.group(1) : null;
+		if (!matcher.find()) {
+			return null;
+		}
+		StringJoiner options = new StringJoiner("&", "?", "").setEmptyValue("");
+		String query = matcher.group(2);
+		if (query != null && !query.isEmpty()) {
+			for (String option : query.split("&")) {
+				int equals = option.indexOf('=');
+				String name = (equals < 0) ? option : option.substring(0, equals);
+				String value = (equals < 0) ? "" : option.substring(equals + 1);
+				String jdbcName = JDBC_OPTIONS.get(name);
+				if (jdbcName == null || (name.equals("sslMode") && sslMode(value) == null)) {
+					throw new IllegalStateException("spring.r2dbc.url has the option " + name
+							+ ", which the JDBC URL for Flyway cannot take: set spring.flyway.url (SPRING_FLYWAY_URL) "
+							+ "with pgjdbc's options, or remove it");
+				}
+				options.add(jdbcName + "=" + (name.equals("sslMode") ? sslMode(value) : value));
+			}
+		}
+		return "jdbc:postgresql://" + matcher.group(1) + options;
+	}
+
+	private static String sslMode(String r2dbcValue) {
+		String mode = r2dbcValue.toLowerCase(Locale.ROOT).replace('_', '-');
+		return switch (mode) {
+			case "disable", "allow", "prefer", "require", "verify-ca", "verify-full" -> mode;
+			default -> null;
+		};
 	}
 
 	@Override
