@@ -13,8 +13,8 @@ public interface DeadLetterPublisher {
 	String EXCEPTION_MESSAGE_HEADER = "x-exception-message";
 
 	/**
-	 * Header with the kind of failure: {@code undecodable}, {@code unverified} or
-	 * {@code refused}.
+	 * Header with the kind of failure: {@code undecodable}, {@code oversized},
+	 * {@code unverified} or {@code refused}.
 	 */
 	String FAILURE_KIND_HEADER = "x-failure-kind";
 
@@ -44,15 +44,19 @@ public interface DeadLetterPublisher {
 	/**
 	 * Why a message cannot be stored.
 	 *
-	 * @param kind {@code undecodable} (not an order), {@code unverified} (it claims to
-	 * come from order-source and does not verify) or {@code refused} (the database
-	 * refused it)
+	 * @param kind {@code undecodable} (not an order), {@code oversized} (larger than
+	 * {@code orders.sink.max-message-size}), {@code unverified} (it claims to come from
+	 * order-source and does not verify) or {@code refused} (the database refused it)
 	 * @param message the cause, without the payload
 	 */
 	record Failure(String kind, String message) {
 
 		static Failure undecodable(String message) {
 			return new Failure("undecodable", message);
+		}
+
+		static Failure oversized(String message) {
+			return new Failure("oversized", message);
 		}
 
 		static Failure unverified(String message) {

@@ -54,6 +54,8 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 
 	private final OrderSinkProperties properties;
 
+	private final long maxMessageSize;
+
 	private final ApplicationEventPublisher events;
 
 	private final SinkMetrics metrics;
@@ -72,6 +74,7 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 		this.store = store;
 		this.deadLetters = deadLetters;
 		this.properties = properties;
+		this.maxMessageSize = properties.maxMessageSize().toBytes();
 		this.events = events;
 		this.metrics = new SinkMetrics(meterRegistry);
 	}
@@ -88,6 +91,13 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 		for (int i = 0; i < bodies.size(); i++) {
 			Map<String, Object> messageHeaders = headers.get(i);
 			Span span = this.tracing.start(messageHeaders);
+			if (bodies.get(i).length > this.maxMessageSize) {
+				rejected.add(new Rejected(
+						bodies.get(i), messageHeaders, DeadLetterPublisher.Failure.oversized("body of "
+								+ bodies.get(i).length + " bytes, more than the " + this.maxMessageSize + " allowed"),
+						span));
+				continue;
+			}
 			try {
 				OrderPlaced order = this.decoder.decode(bodies.get(i), messageHeaders);
 				orders.add(new Inbound(bodies.get(i), messageHeaders,

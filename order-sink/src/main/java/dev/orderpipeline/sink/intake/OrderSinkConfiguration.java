@@ -25,12 +25,14 @@ import org.springframework.amqp.rabbit.listener.MessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.amqp.autoconfigure.RabbitProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.stream.config.ListenerContainerCustomizer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The sink function and what it needs: the decoder, the store, and the dead-letter queue
@@ -95,13 +97,39 @@ class OrderSinkConfiguration {
 	 * @return the customizer
 	 */
 	@Bean
-	ListenerContainerCustomizer<MessageListenerContainer> orderSinkContainerCustomizer(OrderSinkProperties properties) {
+	ListenerContainerCustomizer<MessageListenerContainer> orderSinkContainerCustomizer(OrderSinkProperties properties,
+			RabbitProperties rabbit,
+			@Value("${spring.cloud.stream.rabbit.bindings.orderSink-in-0.consumer.prefetch:1}") int prefetch) {
+		requireThatPrefetchedBodiesFitTheHeap(prefetch, rabbit.getMaxInboundMessageBodySize(),
+				Runtime.getRuntime().maxMemory());
 		return (container, destination, group) -> {
 			if (container instanceof SimpleMessageListenerContainer simple) {
 				simple.setBatchReceiveTimeout(properties.batchReceiveTimeout().toMillis());
 				simple.setShutdownTimeout(properties.writeTimeout().plusSeconds(5).toMillis());
 			}
 		};
+	}
+
+	/**
+	 * Prefetched messages are on the heap before the function sees them: at worst the
+	 * prefetch count times the largest body the client accepts, which must leave the heap
+	 * room to work. The client's limit must be at or above the broker's
+	 * {@code max_message_size} (a delivery above it closes the connection, over and
+	 * over), so the broker's limit bounds this too.
+	 * @param prefetch the consumer's prefetch count
+	 * @param inboundLimit the largest message body the client accepts
+	 * @param maxHeap the heap's size in bytes
+	 * @throws IllegalStateException if the worst case takes more than half the heap
+	 */
+	static void requireThatPrefetchedBodiesFitTheHeap(int prefetch, DataSize inboundLimit, long maxHeap) {
+		long worstCase = prefetch * inboundLimit.toBytes();
+		if (worstCase > maxHeap / 2) {
+			throw new IllegalStateException("A prefetch of " + prefetch + " messages of up to "
+					+ inboundLimit.toKilobytes() + " KB (spring.rabbitmq.max-inbound-message-body-size) may hold "
+					+ worstCase / (1024 * 1024) + " MB, more than half the heap (" + maxHeap / (1024 * 1024)
+					+ " MB): lower the prefetch or the limit (with the broker's max_message_size), or give the "
+					+ "service more heap");
+		}
 	}
 
 	/**

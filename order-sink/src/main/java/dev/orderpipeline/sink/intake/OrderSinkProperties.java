@@ -5,6 +5,7 @@ import java.time.Instant;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the order store.
@@ -24,6 +25,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryMultiplier growth of the pause from one retry to the next. Default 2.
  * @param batchReceiveTimeout longest wait for a batch to fill before the messages
  * received so far are stored. Default 20 ms.
+ * @param maxMessageSize largest message body stored: a larger one is dead-lettered as
+ * {@code oversized} before it is read. Orders are a few hundred bytes. Default 64KB.
  * @param acceptUnsignedUntil until when a message with order-source's fields and no
  * signature is still stored as it is: for an upgrade from a version that did not sign,
  * set it past the time the last such message can rest in the queue or the dead-letter
@@ -34,6 +37,7 @@ public record OrderSinkProperties(@DefaultValue("create_order_queue.dlq") String
 		@DefaultValue("create_order_queue.dlx") String deadLetterExchange, @DefaultValue("30s") Duration writeTimeout,
 		@DefaultValue("10s") Duration confirmTimeout, @DefaultValue("500ms") Duration retryInitialInterval,
 		@DefaultValue("15s") Duration retryMaxInterval, @DefaultValue("2") double retryMultiplier,
-		@DefaultValue("20ms") Duration batchReceiveTimeout, Instant acceptUnsignedUntil) {
+		@DefaultValue("20ms") Duration batchReceiveTimeout, @DefaultValue("64KB") DataSize maxMessageSize,
+		Instant acceptUnsignedUntil) {
 
 }

@@ -28,6 +28,7 @@ import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.util.unit.DataSize;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,7 +48,7 @@ class OrderBatchConsumerTests {
 
 	private static final OrderSinkProperties properties = new OrderSinkProperties("q.dlq", "q.dlx",
 			Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(10), 2,
-			Duration.ofMillis(20), null);
+			Duration.ofMillis(20), DataSize.ofKilobytes(64), null);
 
 	private final OrderStore store = mock(OrderStore.class);
 
@@ -106,7 +107,8 @@ class OrderBatchConsumerTests {
 			default -> stored(ordersOf(call));
 		});
 		OrderSinkProperties quickTimeout = new OrderSinkProperties("q.dlq", "q.dlx", Duration.ofMillis(50),
-				Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(10), 2, Duration.ofMillis(20), null);
+				Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(10), 2, Duration.ofMillis(20),
+				DataSize.ofKilobytes(64), null);
 		consumer(quickTimeout).accept(batch(order("a")));
 		assertThat(attempts).hasValue(3);
 		assertThat(this.deadLetters).isEmpty();

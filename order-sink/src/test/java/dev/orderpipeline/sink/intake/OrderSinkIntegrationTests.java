@@ -32,6 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -185,6 +186,40 @@ class OrderSinkIntegrationTests {
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> database.countOrders("sender_user_id = '" + next + "'") == 1);
 		assertThat(this.rabbit.receive(topology.deadLetterQueue(), 500)).isNull();
+	}
+
+	@Test
+	void oversizedMessagesAreDeadLetteredUnreadWhileTheirNeighboursAreStored(CapturedOutput output) {
+		String sender = sender();
+		String padding = "x".repeat(100 * 1024);
+		double oversized = deadLettered("oversized");
+		// Larger than the broker's max_message_size: the broker refuses it.
+		assertThatThrownBy(() -> publishLegacy("{\"medicationId\": \"m\", \"sender_userId\": \"" + sender
+				+ "\", \"pad\": \"" + "x".repeat(40 << 20) + "\"}", null))
+			.isInstanceOf(RuntimeException.class);
+		this.bindings.stop("orderSink-in-0");
+		try {
+			for (int i = 0; i < 3; i++) {
+				publishLegacy("{\"medicationId\": \"m\", \"sender_userId\": \"" + sender + "\", \"pad\": \"" + padding
+						+ "\"}", null);
+			}
+			publishLegacy(legacyBody(sender), null);
+		}
+		finally {
+			this.bindings.start("orderSink-in-0");
+		}
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> database.countOrders("sender_user_id = '" + sender + "'") == 1);
+		for (int i = 0; i < 3; i++) {
+			Message deadLetter = this.rabbit.receive(topology.deadLetterQueue(), 10_000);
+			assertThat(deadLetter).isNotNull();
+			assertThat(deadLetter.getBody()).hasSizeGreaterThan(100 * 1024);
+			assertThat(deadLetter.getMessageProperties().getHeaders())
+				.containsEntry(DeadLetterPublisher.FAILURE_KIND_HEADER, "oversized");
+		}
+		assertThat(deadLettered("oversized")).isEqualTo(oversized + 3);
+		assertThat(admin.getQueueInfo(topology.queue()).getConsumerCount()).isOne();
+		assertThat(output).doesNotContain("Restarting").doesNotContain("OutOfMemoryError");
 	}
 
 	@Test

@@ -21,6 +21,7 @@ import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -43,7 +44,8 @@ class RabbitDeadLetterPublisherTests {
 	private final RabbitDeadLetterPublisher publisher = new RabbitDeadLetterPublisher(this.rabbit,
 			mock(RabbitAdmin.class),
 			new OrderSinkProperties(DEAD_LETTER_QUEUE, "orders.dlx", Duration.ofSeconds(30), Duration.ofSeconds(1),
-					Duration.ofMillis(500), Duration.ofSeconds(15), 2, Duration.ofMillis(20), null));
+					Duration.ofMillis(500), Duration.ofSeconds(15), 2, Duration.ofMillis(20), DataSize.ofKilobytes(64),
+					null));
 
 	@Test
 	void keepsTheReplayCountAndTheOriginalPropertiesAndAddsTheCause() {

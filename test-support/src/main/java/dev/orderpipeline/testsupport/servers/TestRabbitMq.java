@@ -42,6 +42,12 @@ public final class TestRabbitMq {
 
 	private final Map<String, String> environment;
 
+	/**
+	 * The node's largest message, as the README tells operators to set it: larger
+	 * publishes are refused by the broker.
+	 */
+	public static final int MAX_MESSAGE_SIZE = 128 * 1024;
+
 	private final OwnedProcess server;
 
 	private TestRabbitMq(TestRun run) {
@@ -52,7 +58,8 @@ public final class TestRabbitMq {
 			Files.writeString(directory.resolve("rabbitmq.conf"),
 					String.join("\n", "listeners.tcp.1 = 127.0.0.1:" + this.port, "default_user = " + USER,
 							"default_pass = " + this.password, "default_permissions.configure = .*",
-							"default_permissions.read = .*", "default_permissions.write = .*", ""));
+							"default_permissions.read = .*", "default_permissions.write = .*",
+							"max_message_size = " + MAX_MESSAGE_SIZE, ""));
 			Files.writeString(directory.resolve("rabbitmq-env.conf"), "");
 			Files.writeString(directory.resolve("enabled_plugins"), "[].\n");
 		}
