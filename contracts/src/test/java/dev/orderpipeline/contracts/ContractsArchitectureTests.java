@@ -15,7 +15,8 @@ class ContractsArchitectureTests {
 			.importPackages("dev.orderpipeline.contracts");
 		classes().should()
 			.onlyDependOnClassesThat()
-			.resideInAnyPackage("dev.orderpipeline.contracts..", "java..", "com.fasterxml.jackson.annotation..")
+			.resideInAnyPackage("dev.orderpipeline.contracts..", "java..", "javax.crypto..",
+					"com.fasterxml.jackson.annotation..")
 			.check(contracts);
 	}
 
