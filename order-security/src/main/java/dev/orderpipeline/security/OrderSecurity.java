@@ -69,12 +69,7 @@ public class OrderSecurity {
 	 * @return the filter chain
 	 */
 	public SecurityWebFilterChain apiChain(ServerHttpSecurity http, Customizer<AuthorizeExchangeSpec> routes) {
-		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
-			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
-			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
-			.logout(ServerHttpSecurity.LogoutSpec::disable)
-			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
-			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+		stateless(http);
 		if (!this.properties.enabled()) {
 			logger.error("SECURITY IS OFF (orders.security.enabled=false): anyone who can reach this service "
 					+ "can place and read orders in any name. Never run it like this with real orders.");
@@ -97,19 +92,25 @@ public class OrderSecurity {
 	 * @return the filter chain
 	 */
 	SecurityWebFilterChain managementChain(ServerHttpSecurity http, ServerWebExchangeMatcher open) {
-		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
-			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
-			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
-			.logout(ServerHttpSecurity.LogoutSpec::disable)
-			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
-			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-			.authorizeExchange((exchanges) -> exchanges.matchers(open).permitAll().anyExchange().denyAll())
+		stateless(http).authorizeExchange((exchanges) -> exchanges.matchers(open).permitAll().anyExchange().denyAll())
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(this.problems)
 				.accessDeniedHandler(this.problems));
 		if (this.properties.enabled()) {
 			http.oauth2ResourceServer(this::bearerTokens);
 		}
 		return http.build();
+	}
+
+	/**
+	 * No session, no forms, no CSRF (no cookies are read): each request stands alone.
+	 */
+	private static ServerHttpSecurity stateless(ServerHttpSecurity http) {
+		return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+			.logout(ServerHttpSecurity.LogoutSpec::disable)
+			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance());
 	}
 
 	private void bearerTokens(ServerHttpSecurity.OAuth2ResourceServerSpec server) {

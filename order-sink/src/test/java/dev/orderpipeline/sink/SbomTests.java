@@ -14,7 +14,7 @@ class SbomTests {
 	@Test
 	void theSbomListsWhatTheServiceRunsAndNoneOfItHasAKnownAdvisory() {
 		assertThat(KnownAdvisories.components()).containsKeys("com.rabbitmq:amqp-client",
-				"org.springframework.cloud:spring-cloud-stream", "org.springframework:spring-core");
+				"org.postgresql:r2dbc-postgresql", "org.flywaydb:flyway-core");
 		assertThat(KnownAdvisories.affecting()).isEmpty();
 	}
 

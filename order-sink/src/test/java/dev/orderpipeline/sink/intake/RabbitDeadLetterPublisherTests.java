@@ -85,7 +85,7 @@ class RabbitDeadLetterPublisherTests {
 		assertThat(added).containsExactlyInAnyOrderElementsOf(asStrings(headers.get("required")));
 		assertThat(asMap(headers.get("properties"))).containsKeys("x-replay-count", "traceparent");
 		assertThat(asMap(asMap(headers.get("properties")).get("x-failure-kind")).get("enum"))
-			.isEqualTo(List.of("undecodable", "refused"));
+			.isEqualTo(List.of("undecodable", "oversized", "unverified", "refused"));
 	}
 
 	private MessageProperties publish(Map<String, Object> headers, DeadLetterPublisher.Failure failure) {
