@@ -117,6 +117,9 @@ Whether the chart creates its own Secret (for whichever credentials have no exis
 The R2DBC URL of the database, with its TLS mode.
 */}}
 {{- define "order-sink.r2dbcUrl" -}}
+{{- if and .Values.database.caSecret (not .Values.database.sslMode) }}
+{{- fail "database.caSecret is set but database.sslMode is empty: set database.sslMode to verify-full (or verify-ca) for the CA to be used" }}
+{{- end }}
 {{- $url := printf "r2dbc:postgresql://%s:%d/%s" .Values.database.host (int .Values.database.port) .Values.database.name }}
 {{- if .Values.database.sslMode }}
 {{- $url = printf "%s?sslMode=%s" $url .Values.database.sslMode }}

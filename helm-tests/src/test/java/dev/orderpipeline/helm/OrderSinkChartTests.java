@@ -17,6 +17,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -73,6 +74,13 @@ class OrderSinkChartTests {
 			});
 		assertThat(pod.getContainers().get(0).getVolumeMounts())
 			.anySatisfy((mount) -> assertThat(mount.getMountPath()).isEqualTo("/etc/order-pipeline/database-ca"));
+	}
+
+	@Test
+	void refusesADatabaseCaWithoutATlsMode() {
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> Charts.render(Charts.SINK, Charts.values("database.caSecret", "orders-db-ca")))
+			.withMessageContaining("database.sslMode is empty");
 	}
 
 	@Test

@@ -19,6 +19,7 @@ import dev.orderpipeline.sink.intake.DeadLetterPublisher;
  * messages (signed) carry it as their {@code message_id}; a legacy message's is derived
  * from its {@code message_id} ({@link LegacyOrder#idForMessage}); {@code null} if the
  * publisher set no message id
+ * @param messageId the AMQP {@code message_id}, or {@code null}
  * @param deadLetteredAt when it was dead-lettered, or {@code null} if unknown
  * @param sentAt the AMQP {@code timestamp} its publisher set, or {@code null}
  * @param failureKind {@code undecodable}, {@code unverified} or {@code refused}, or
@@ -26,8 +27,8 @@ import dev.orderpipeline.sink.intake.DeadLetterPublisher;
  * @param cause the cause the sink recorded, or {@code null}
  * @param replays how often it was replayed so far
  */
-record DeadLetter(long position, String orderId, Instant deadLetteredAt, Instant sentAt, String failureKind,
-		String cause, int replays) {
+record DeadLetter(long position, String orderId, String messageId, Instant deadLetteredAt, Instant sentAt,
+		String failureKind, String cause, int replays) {
 
 	/** The header that counts the replays of a message. */
 	static final String REPLAY_COUNT_HEADER = "x-replay-count";
@@ -44,7 +45,8 @@ record DeadLetter(long position, String orderId, Instant deadLetteredAt, Instant
 
 	static DeadLetter of(long position, AMQP.BasicProperties properties) {
 		Map<String, Object> headers = (properties.getHeaders() != null) ? properties.getHeaders() : Map.of();
-		return new DeadLetter(position, orderId(properties.getMessageId(), headers), deadLetteredAt(headers),
+		return new DeadLetter(position, orderId(properties.getMessageId(), headers), properties.getMessageId(),
+				deadLetteredAt(headers),
 				(properties.getTimestamp() != null) ? properties.getTimestamp().toInstant() : null,
 				text(headers.get(DeadLetterPublisher.FAILURE_KIND_HEADER)),
 				text(headers.get(DeadLetterPublisher.EXCEPTION_MESSAGE_HEADER)), replayCount(headers));

@@ -124,8 +124,9 @@ class DeadLetterQueue {
 				DeadLetter deadLetter = DeadLetter.of(position, response.getProps());
 				if (deadLetter.orderId() != null) {
 					seen.add(deadLetter.orderId());
+					seen.add(deadLetter.messageId());
 				}
-				if (!selection.includes(deadLetter.orderId())) {
+				if (!selection.includes(deadLetter)) {
 					kept++;
 				}
 				else if (deadLetter.replays() >= this.maxReplays) {
@@ -251,7 +252,9 @@ class DeadLetterQueue {
 	 * Which dead letters to replay.
 	 *
 	 * @param all every one
-	 * @param ids else those whose order id ({@code message_id}) is one of these
+	 * @param ids else those whose order id, or {@code message_id}, is one of these (the
+	 * two differ for legacy messages, and for messages of a version that did not sign,
+	 * whose order id is their {@code message_id})
 	 */
 	record Selection(boolean all, Set<String> ids) {
 
@@ -259,8 +262,9 @@ class DeadLetterQueue {
 			ids = Collections.unmodifiableSet(new LinkedHashSet<>(ids));
 		}
 
-		boolean includes(String orderId) {
-			return this.all || (orderId != null && this.ids.contains(orderId));
+		boolean includes(DeadLetter deadLetter) {
+			return this.all || (deadLetter.orderId() != null
+					&& (this.ids.contains(deadLetter.orderId()) || this.ids.contains(deadLetter.messageId())));
 		}
 
 	}

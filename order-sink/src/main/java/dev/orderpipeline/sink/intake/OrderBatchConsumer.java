@@ -246,8 +246,8 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 		if (batched instanceof List<?> list && list.size() == batch.getPayload().size()) {
 			return (List<Map<String, Object>>) list;
 		}
-		logger.warn("A batch of " + batch.getPayload().size() + " came without its messages' own headers; "
-				+ "legacy orders in it get new ids");
+		logger.warn("A batch of " + batch.getPayload().size() + " came without its messages' own headers: "
+				+ "legacy orders in it get new ids, and order-source's messages, unsigned, are dead-lettered as unverified");
 		return Collections.nCopies(batch.getPayload().size(), Map.of());
 	}
 

@@ -7,6 +7,8 @@ import java.util.function.Consumer;
 import dev.orderpipeline.contracts.OrderSignature;
 import dev.orderpipeline.sink.store.OrderStore;
 import io.micrometer.core.instrument.Gauge;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.tracing.Tracer;
@@ -42,6 +44,8 @@ import org.springframework.util.unit.DataSize;
 @Configuration(proxyBeanMethods = false)
 class OrderSinkConfiguration {
 
+	private static final Log logger = LogFactory.getLog(OrderSinkConfiguration.class);
+
 	/**
 	 * The function bound to the queue. Its input is declared {@code Message<Object>} so
 	 * that Spring Cloud Function hands the batch over unconverted: for a
@@ -62,6 +66,11 @@ class OrderSinkConfiguration {
 			MeterRegistry meterRegistry, ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
 		MessageTracing tracing = new MessageTracing(tracer.getIfAvailable(() -> Tracer.NOOP),
 				propagator.getIfAvailable(() -> Propagator.NOOP));
+		if (properties.acceptUnsignedUntil() != null && clock.instant().isBefore(properties.acceptUnsignedUntil())) {
+			logger.warn("UNSIGNED MESSAGES ARE STORED until " + properties.acceptUnsignedUntil()
+					+ " (orders.sink.accept-unsigned-until): until then any publisher on the queue can place orders "
+					+ "in any name and channel. Remove the setting once the last message of the previous version is gone.");
+		}
 		return new OrderBatchConsumer(new InboundOrderDecoder(json, clock, signature, properties.acceptUnsignedUntil()),
 				store, deadLetters, properties, events, meterRegistry, tracing);
 	}
@@ -99,8 +108,10 @@ class OrderSinkConfiguration {
 	@Bean
 	ListenerContainerCustomizer<MessageListenerContainer> orderSinkContainerCustomizer(OrderSinkProperties properties,
 			RabbitProperties rabbit,
-			@Value("${spring.cloud.stream.rabbit.bindings.orderSink-in-0.consumer.prefetch:1}") int prefetch) {
-		requireThatPrefetchedBodiesFitTheHeap(prefetch, rabbit.getMaxInboundMessageBodySize(),
+			@Value("${spring.cloud.stream.rabbit.bindings.orderSink-in-0.consumer.prefetch:1}") int prefetch,
+			@Value("${spring.cloud.stream.bindings.orderSink-in-0.consumer.concurrency:1}") int consumers) {
+		// Each consumer has a prefetch of its own.
+		requireThatPrefetchedBodiesFitTheHeap(prefetch * consumers, rabbit.getMaxInboundMessageBodySize(),
 				Runtime.getRuntime().maxMemory());
 		return (container, destination, group) -> {
 			if (container instanceof SimpleMessageListenerContainer simple) {
@@ -116,7 +127,7 @@ class OrderSinkConfiguration {
 	 * room to work. The client's limit must be at or above the broker's
 	 * {@code max_message_size} (a delivery above it closes the connection, over and
 	 * over), so the broker's limit bounds this too.
-	 * @param prefetch the consumer's prefetch count
+	 * @param prefetch the prefetch count of all consumers together
 	 * @param inboundLimit the largest message body the client accepts
 	 * @param maxHeap the heap's size in bytes
 	 * @throws IllegalStateException if the worst case takes more than half the heap

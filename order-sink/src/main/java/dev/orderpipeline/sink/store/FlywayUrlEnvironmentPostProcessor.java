@@ -25,12 +25,15 @@ import org.springframework.core.env.PropertySource;
 class FlywayUrlEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
 	private static final Pattern R2DBC_POSTGRESQL = Pattern
-		.compile("^r2dbcs?:(?:pool:)?postgres(?:ql)?://([^?#]+)(?:\\?([^#]*))?");
+		.compile("^r2dbc(s?):(?:pool:)?postgres(?:ql)?://([^?#]+)(?:\\?([^#]*))?");
 
-	/** The R2DBC driver's options and pgjdbc's names for them (both case-sensitive). */
+	/**
+	 * The R2DBC driver's options and pgjdbc's names for them (both case-sensitive). Not
+	 * {@code sslKey}: the R2DBC driver reads a PEM key, pgjdbc a DER or PKCS#12 one.
+	 */
 	private static final Map<String, String> JDBC_OPTIONS = Map.of("sslMode", "sslmode", "sslRootCert", "sslrootcert",
-			"sslCert", "sslcert", "sslKey", "sslkey", "sslPassword", "sslpassword", "applicationName",
-			"ApplicationName", "schema", "currentSchema");
+			"sslCert", "sslcert", "sslPassword", "sslpassword", "applicationName", "ApplicationName", "schema",
+			"currentSchema");
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -52,7 +55,11 @@ class FlywayUrlEnvironmentPostProcessor implements EnvironmentPostProcessor, Ord
 			return null;
 		}
 		StringJoiner options = new StringJoiner("&", "?", "").setEmptyValue("");
-		String query = matcher.group(2);
+		String query = matcher.group(3);
+		if (!matcher.group(1).isEmpty() && (query == null || !query.contains("sslMode="))) {
+			// r2dbcs: requires TLS.
+			options.add("sslmode=require");
+		}
 		if (query != null && !query.isEmpty()) {
 			for (String option : query.split("&")) {
 				int equals = option.indexOf('=');
@@ -67,7 +74,7 @@ class FlywayUrlEnvironmentPostProcessor implements EnvironmentPostProcessor, Ord
 				options.add(jdbcName + "=" + (name.equals("sslMode") ? sslMode(value) : value));
 			}
 		}
-		return "jdbc:postgresql://" + matcher.group(1) + options;
+		return "jdbc:postgresql://" + matcher.group(2) + options;
 	}
 
 	private static String sslMode(String r2dbcValue) {

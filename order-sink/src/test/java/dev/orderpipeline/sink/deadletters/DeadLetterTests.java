@@ -37,7 +37,7 @@ class DeadLetterTests {
 					.timestamp(Date.from(Instant.parse("2026-11-20T09:30:00Z")))
 					.headers(headers)
 					.build());
-		assertThat(deadLetter).isEqualTo(new DeadLetter(4, "order-1", Instant.parse("2026-11-20T09:30:15Z"),
+		assertThat(deadLetter).isEqualTo(new DeadLetter(4, "order-1", "order-1", Instant.parse("2026-11-20T09:30:15Z"),
 				Instant.parse("2026-11-20T09:30:00Z"), "refused", "SQLState 22021", 2));
 	}
 

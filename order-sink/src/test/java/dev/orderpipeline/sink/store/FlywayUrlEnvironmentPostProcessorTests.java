@@ -21,8 +21,12 @@ class FlywayUrlEnvironmentPostProcessorTests {
 			.jdbcUrl("r2dbc:postgresql://db.example.com:5432/orders?sslMode=verify-full&sslRootCert=/etc/ca/ca.crt"))
 			.isEqualTo("jdbc:postgresql://db.example.com:5432/orders?sslmode=verify-full&sslrootcert=/etc/ca/ca.crt");
 		assertThat(FlywayUrlEnvironmentPostProcessor
-			.jdbcUrl("r2dbc:postgresql://db:5432/orders?sslMode=VERIFY_CA&sslCert=/c.crt&sslKey=/c.key&sslPassword=p"))
-			.isEqualTo("jdbc:postgresql://db:5432/orders?sslmode=verify-ca&sslcert=/c.crt&sslkey=/c.key&sslpassword=p");
+			.jdbcUrl("r2dbc:postgresql://db:5432/orders?sslMode=VERIFY_CA&sslCert=/c.crt&sslPassword=p"))
+			.isEqualTo("jdbc:postgresql://db:5432/orders?sslmode=verify-ca&sslcert=/c.crt&sslpassword=p");
+		assertThat(FlywayUrlEnvironmentPostProcessor.jdbcUrl("r2dbcs:postgresql://db/orders"))
+			.isEqualTo("jdbc:postgresql://db/orders?sslmode=require");
+		assertThat(FlywayUrlEnvironmentPostProcessor.jdbcUrl("r2dbcs:postgresql://db/orders?sslMode=verify-full"))
+			.isEqualTo("jdbc:postgresql://db/orders?sslmode=verify-full");
 		assertThat(FlywayUrlEnvironmentPostProcessor
 			.jdbcUrl("r2dbc:pool:postgresql://db/orders?applicationName=order-sink&schema=intake"))
 			.isEqualTo("jdbc:postgresql://db/orders?ApplicationName=order-sink&currentSchema=intake");
@@ -36,7 +40,8 @@ class FlywayUrlEnvironmentPostProcessorTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "sslMode=tunnel", "connectTimeout=5s", "sslmode=require", "options=search_path%3Dx" })
+	@ValueSource(strings = { "sslMode=tunnel", "connectTimeout=5s", "sslmode=require", "options=search_path%3Dx",
+			"sslKey=/client.key" })
 	void refusesAnOptionJdbcCannotTakeInsteadOfDroppingIt(String option) {
 		assertThatIllegalStateException()
 			.isThrownBy(() -> FlywayUrlEnvironmentPostProcessor.jdbcUrl("r2dbc:postgresql://db/orders?" + option))

@@ -116,9 +116,8 @@ class OrderController {
 				orderId = OrderIds.forRequest(idempotencyKey, order.senderUserId());
 			}
 			else {
-				// Anyone may name any sender here: an anonymous order never takes an id
-				// or
-				// an allowance of the sender's own, so its key is not honoured.
+				// Anyone may name any sender here: an anonymous order takes neither an
+				// id nor an allowance of the sender's own, so its key is not honoured.
 				this.rateLimiter.acquireAnonymous(order.senderUserId());
 				orderId = OrderIds.forRequest(null, order.senderUserId());
 			}

@@ -20,6 +20,9 @@ class SenderRateLimiter {
 
 	private final Cache<String, Bucket> buckets;
 
+	/** Anonymous orders' buckets apart, so that made-up names never evict a sender's. */
+	private final Cache<String, Bucket> anonymousBuckets;
+
 	SenderRateLimiter(OrderSourceProperties properties) {
 		this.limit = properties.rateLimit();
 		if (this.limit.enabled()
@@ -35,6 +38,10 @@ class SenderRateLimiter {
 			.maximumSize(Math.max(1, this.limit.senders()))
 			.expireAfterAccess(refill.multipliedBy(2))
 			.build();
+		this.anonymousBuckets = Caffeine.newBuilder()
+			.maximumSize(Math.max(1, this.limit.senders()))
+			.expireAfterAccess(refill.multipliedBy(2))
+			.build();
 	}
 
 	/**
@@ -43,7 +50,7 @@ class SenderRateLimiter {
 	 * @throws RateLimitedException when the sender has none left
 	 */
 	void acquire(String sender) {
-		take(sender);
+		take(this.buckets, sender);
 	}
 
 	/**
@@ -54,14 +61,14 @@ class SenderRateLimiter {
 	 * @throws RateLimitedException when there is none left
 	 */
 	void acquireAnonymous(String sender) {
-		take("anonymous\n" + sender);
+		take(this.anonymousBuckets, sender);
 	}
 
-	private void take(String key) {
+	private void take(Cache<String, Bucket> buckets, String sender) {
 		if (!this.limit.enabled()) {
 			return;
 		}
-		ConsumptionProbe probe = this.buckets.get(key, (unused) -> newBucket()).tryConsumeAndReturnRemaining(1);
+		ConsumptionProbe probe = buckets.get(sender, (key) -> newBucket()).tryConsumeAndReturnRemaining(1);
 		if (!probe.isConsumed()) {
 			throw new RateLimitedException(Duration.ofNanos(probe.getNanosToWaitForRefill()));
 		}
