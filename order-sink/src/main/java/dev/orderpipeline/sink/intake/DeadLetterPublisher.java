@@ -51,19 +51,19 @@ public interface DeadLetterPublisher {
 	 */
 	record Failure(String kind, String message) {
 
-		static Failure undecodable(String message) {
+		public static Failure undecodable(String message) {
 			return new Failure("undecodable", message);
 		}
 
-		static Failure oversized(String message) {
+		public static Failure oversized(String message) {
 			return new Failure("oversized", message);
 		}
 
-		static Failure unverified(String message) {
+		public static Failure unverified(String message) {
 			return new Failure("unverified", message);
 		}
 
-		static Failure refused(String message) {
+		public static Failure refused(String message) {
 			return new Failure("refused", message);
 		}
 

@@ -3,7 +3,6 @@ package dev.orderpipeline.sink.intake;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,10 +30,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class InboundOrderDecoder {
 
-	static final String MESSAGE_ID_HEADER = "amqp_messageId";
-
-	static final String TIMESTAMP_HEADER = "amqp_timestamp";
-
 	private static final List<String> SOURCE_FIELDS = List.of("orderId", "createdAt", "channel");
 
 	private final JsonMapper json;
@@ -43,6 +38,8 @@ class InboundOrderDecoder {
 
 	private final OrderSignature signature;
 
+	private final ReceivedMessages messages;
+
 	private final Instant acceptUnsignedUntil;
 
 	/**
@@ -50,14 +47,17 @@ class InboundOrderDecoder {
 	 * @param json reads bodies
 	 * @param clock the time of receipt
 	 * @param signature verifies order-source's messages
+	 * @param messages reads a legacy message's id and time from its headers
 	 * @param acceptUnsignedUntil until when an unsigned message with order-source's
 	 * fields is still taken as it is (those queued by a version that did not sign), or
 	 * {@code null} for never
 	 */
-	InboundOrderDecoder(JsonMapper json, Clock clock, OrderSignature signature, Instant acceptUnsignedUntil) {
+	InboundOrderDecoder(JsonMapper json, Clock clock, OrderSignature signature, ReceivedMessages messages,
+			Instant acceptUnsignedUntil) {
 		this.json = json;
 		this.clock = clock;
 		this.signature = signature;
+		this.messages = messages;
 		this.acceptUnsignedUntil = acceptUnsignedUntil;
 	}
 
@@ -121,23 +121,14 @@ class InboundOrderDecoder {
 		return (path.length() > 0) ? path.toString() : "body";
 	}
 
-	private static UUID legacyId(Map<String, Object> headers) {
-		Object messageId = headers.get(MESSAGE_ID_HEADER);
-		if (messageId == null || messageId.toString().isEmpty()) {
-			return UUID.randomUUID();
-		}
-		return LegacyOrder.idForMessage(messageId.toString());
+	private UUID legacyId(Map<String, Object> headers) {
+		String messageId = this.messages.messageId(headers);
+		return (messageId != null) ? LegacyOrder.idForMessage(messageId) : UUID.randomUUID();
 	}
 
 	private Instant legacyTime(Map<String, Object> headers) {
-		Object timestamp = headers.get(TIMESTAMP_HEADER);
-		if (timestamp instanceof Date date) {
-			return date.toInstant();
-		}
-		if (timestamp instanceof Number epochMillis) {
-			return Instant.ofEpochMilli(epochMillis.longValue());
-		}
-		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+		Instant publishedAt = this.messages.publishedAt(headers);
+		return (publishedAt != null) ? publishedAt : this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 	}
 
 }

@@ -2,7 +2,6 @@ package dev.orderpipeline.sink.intake;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -41,12 +40,11 @@ import org.springframework.util.backoff.ExponentialBackOff;
  */
 class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 
-	/** The header the binder puts each message's own headers in, in batch mode. */
-	static final String BATCHED_HEADERS = "amqp_batchedHeaders";
-
 	private static final Log logger = LogFactory.getLog(OrderBatchConsumer.class);
 
 	private final InboundOrderDecoder decoder;
+
+	private final ReceivedMessages messages;
 
 	private final OrderStore store;
 
@@ -66,11 +64,12 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 
 	private volatile boolean failing;
 
-	OrderBatchConsumer(InboundOrderDecoder decoder, OrderStore store, DeadLetterPublisher deadLetters,
-			OrderSinkProperties properties, ApplicationEventPublisher events, MeterRegistry meterRegistry,
-			MessageTracing tracing) {
+	OrderBatchConsumer(InboundOrderDecoder decoder, ReceivedMessages messages, OrderStore store,
+			DeadLetterPublisher deadLetters, OrderSinkProperties properties, ApplicationEventPublisher events,
+			MeterRegistry meterRegistry, MessageTracing tracing) {
 		this.tracing = tracing;
 		this.decoder = decoder;
+		this.messages = messages;
 		this.store = store;
 		this.deadLetters = deadLetters;
 		this.properties = properties;
@@ -82,7 +81,7 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 	@Override
 	public void accept(Message<List<byte[]>> batch) {
 		List<byte[]> bodies = batch.getPayload();
-		List<Map<String, Object>> headers = headersOf(batch);
+		List<Map<String, Object>> headers = this.messages.headers(batch);
 		if (logger.isDebugEnabled()) {
 			logger.debug("Received a batch of " + bodies.size());
 		}
@@ -238,17 +237,6 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 	@EventListener(ContextClosedEvent.class)
 	void stop() {
 		this.stopping.countDown();
-	}
-
-	@SuppressWarnings("unchecked")
-	private static List<Map<String, Object>> headersOf(Message<List<byte[]>> batch) {
-		Object batched = batch.getHeaders().get(BATCHED_HEADERS);
-		if (batched instanceof List<?> list && list.size() == batch.getPayload().size()) {
-			return (List<Map<String, Object>>) list;
-		}
-		logger.warn("A batch of " + batch.getPayload().size() + " came without its messages' own headers: "
-				+ "legacy orders in it get new ids, and order-source's messages, unsigned, are dead-lettered as unverified");
-		return Collections.nCopies(batch.getPayload().size(), Map.of());
 	}
 
 	private record Inbound(byte[] body, Map<String, Object> headers, OrderStore.Row row, Span span) {

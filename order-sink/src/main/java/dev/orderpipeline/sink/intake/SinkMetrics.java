@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import dev.orderpipeline.contracts.OrderPlaced;
-
 import dev.orderpipeline.sink.store.OrderStore.StoreResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;

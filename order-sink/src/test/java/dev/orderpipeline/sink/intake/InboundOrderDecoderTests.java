@@ -14,6 +14,7 @@ import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
 import dev.orderpipeline.contracts.OrderSignature;
 import dev.orderpipeline.contracts.OrderStatus;
+import dev.orderpipeline.sink.rabbit.RabbitReceivedMessages;
 import dev.orderpipeline.testsupport.TestSigning;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +39,7 @@ class InboundOrderDecoderTests {
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	private final InboundOrderDecoder decoder = new InboundOrderDecoder(this.json, Clock.fixed(NOW, ZoneOffset.UTC),
-			TestSigning.signature(), null);
+			TestSigning.signature(), new RabbitReceivedMessages(), null);
 
 	@ParameterizedTest
 	@FieldSource("goldens")
@@ -102,9 +103,9 @@ class InboundOrderDecoderTests {
 	void acceptsUnsignedMessagesOfTheSourceOnlyUntilTheGraceEnds() {
 		byte[] body = GoldenSamples.read("order-placed-api.json").getBytes(UTF_8);
 		InboundOrderDecoder during = new InboundOrderDecoder(this.json, Clock.fixed(NOW, ZoneOffset.UTC),
-				TestSigning.signature(), NOW.plusSeconds(1));
+				TestSigning.signature(), new RabbitReceivedMessages(), NOW.plusSeconds(1));
 		InboundOrderDecoder after = new InboundOrderDecoder(this.json, Clock.fixed(NOW, ZoneOffset.UTC),
-				TestSigning.signature(), NOW);
+				TestSigning.signature(), new RabbitReceivedMessages(), NOW);
 		assertThat(during.decode(body, Map.of()).channel()).isEqualTo(OrderChannel.API);
 		assertThatExceptionOfType(UnverifiedOrderException.class).isThrownBy(() -> after.decode(body, Map.of()));
 	}
@@ -136,7 +137,7 @@ class InboundOrderDecoderTests {
 
 	@Test
 	void aLegacyOrderTakesItsIdFromTheMessageIdSoARedeliveryIsTheSameOrder() {
-		Map<String, Object> headers = Map.of(InboundOrderDecoder.MESSAGE_ID_HEADER, "pika-41");
+		Map<String, Object> headers = Map.of(RabbitReceivedMessages.MESSAGE_ID_HEADER, "pika-41");
 		assertThat(legacy(headers).orderId()).isEqualTo(legacy(headers).orderId());
 	}
 
@@ -145,17 +146,17 @@ class InboundOrderDecoderTests {
 		// Else a legacy publisher could take the id of a victim's order, placed later and
 		// then dropped as a duplicate.
 		UUID victims = UUID.randomUUID();
-		Map<String, Object> headers = Map.of(InboundOrderDecoder.MESSAGE_ID_HEADER, victims.toString());
+		Map<String, Object> headers = Map.of(RabbitReceivedMessages.MESSAGE_ID_HEADER, victims.toString());
 		assertThat(legacy(headers).orderId()).isNotEqualTo(victims)
 			.isEqualTo(LegacyOrder.idForMessage(victims.toString()));
 	}
 
 	@Test
 	void aLegacyMessageIdThatIsNotAUuidStillNamesOneOrder() {
-		Map<String, Object> headers = Map.of(InboundOrderDecoder.MESSAGE_ID_HEADER, "pika-42");
+		Map<String, Object> headers = Map.of(RabbitReceivedMessages.MESSAGE_ID_HEADER, "pika-42");
 		assertThat(legacy(headers).orderId()).isEqualTo(legacy(headers).orderId());
 		assertThat(legacy(headers).orderId())
-			.isNotEqualTo(legacy(Map.of(InboundOrderDecoder.MESSAGE_ID_HEADER, "pika-43")).orderId());
+			.isNotEqualTo(legacy(Map.of(RabbitReceivedMessages.MESSAGE_ID_HEADER, "pika-43")).orderId());
 	}
 
 	@Test
@@ -166,7 +167,7 @@ class InboundOrderDecoderTests {
 	@Test
 	void aLegacyOrderKeepsTheTimeItsPublisherStamped() {
 		Instant stamped = Instant.parse("2026-11-20T10:15:30Z");
-		Map<String, Object> headers = Map.of(InboundOrderDecoder.TIMESTAMP_HEADER, Date.from(stamped));
+		Map<String, Object> headers = Map.of(RabbitReceivedMessages.TIMESTAMP_HEADER, Date.from(stamped));
 		assertThat(legacy(headers).createdAt()).isEqualTo(stamped);
 	}
 

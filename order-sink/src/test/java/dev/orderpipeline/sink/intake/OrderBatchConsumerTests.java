@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.orderpipeline.contracts.LegacyOrder;
 import dev.orderpipeline.contracts.OrderPlaced;
 import dev.orderpipeline.contracts.OrderSignature;
+import dev.orderpipeline.sink.rabbit.RabbitReceivedMessages;
 import dev.orderpipeline.sink.store.OrderStore.StoreResult;
 import dev.orderpipeline.sink.store.OrderStore;
 import dev.orderpipeline.testsupport.TestSigning;
@@ -139,7 +140,7 @@ class OrderBatchConsumerTests {
 		DeadLetterPublisher flaky = this.deadLetterPublisher;
 		this.deadLetterPublisher = (body, headers, failure) -> {
 			if (attempts.incrementAndGet() < 3) {
-				throw new RabbitDeadLetterPublisher.DeadLetterFailedException("no confirm", null);
+				throw new IllegalStateException("no confirm");
 			}
 			flaky.publish(body, headers, failure);
 		};
@@ -175,9 +176,9 @@ class OrderBatchConsumerTests {
 		});
 		String body = "{\"medicationId\": \"m\", \"sender_userId\": \"u\"}";
 		Message<List<byte[]>> batch = MessageBuilder.withPayload(List.of(body.getBytes(UTF_8), body.getBytes(UTF_8)))
-			.setHeader(OrderBatchConsumer.BATCHED_HEADERS,
-					List.of(Map.of(InboundOrderDecoder.MESSAGE_ID_HEADER, first.toString()),
-							Map.of(InboundOrderDecoder.MESSAGE_ID_HEADER, second.toString())))
+			.setHeader(RabbitReceivedMessages.BATCHED_HEADERS,
+					List.of(Map.of(RabbitReceivedMessages.MESSAGE_ID_HEADER, first.toString()),
+							Map.of(RabbitReceivedMessages.MESSAGE_ID_HEADER, second.toString())))
 			.build();
 		consumer().accept(batch);
 		assertThat(written).extracting(OrderPlaced::orderId)
@@ -190,9 +191,11 @@ class OrderBatchConsumerTests {
 
 	private OrderBatchConsumer consumer(OrderSinkProperties settings) {
 		return new OrderBatchConsumer(
-				new InboundOrderDecoder(JsonMapper.builder().build(), Clock.systemUTC(), TestSigning.signature(), null),
-				this.store, (body, headers, failure) -> this.deadLetterPublisher.publish(body, headers, failure),
-				settings, (event) -> {
+				new InboundOrderDecoder(JsonMapper.builder().build(), Clock.systemUTC(), TestSigning.signature(),
+						new RabbitReceivedMessages(), null),
+				new RabbitReceivedMessages(), this.store,
+				(body, headers, failure) -> this.deadLetterPublisher.publish(body, headers, failure), settings,
+				(event) -> {
 					if (event instanceof AvailabilityChangeEvent<?> change) {
 						this.events.add(change.getState());
 					}
@@ -220,7 +223,7 @@ class OrderBatchConsumerTests {
 			headers
 				.add(body.contains("\"orderId\"") ? Map.of(OrderSignature.HEADER, TestSigning.sign(bytes)) : Map.of());
 		}
-		return MessageBuilder.withPayload(payload).setHeader(OrderBatchConsumer.BATCHED_HEADERS, headers).build();
+		return MessageBuilder.withPayload(payload).setHeader(RabbitReceivedMessages.BATCHED_HEADERS, headers).build();
 	}
 
 	private static String order(String medication) {

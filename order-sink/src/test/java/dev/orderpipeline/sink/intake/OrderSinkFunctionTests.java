@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import dev.orderpipeline.contracts.LegacyOrder;
 import dev.orderpipeline.contracts.OrderSignature;
+import dev.orderpipeline.sink.rabbit.RabbitReceivedMessages;
 import dev.orderpipeline.testsupport.TestDatabase;
 import dev.orderpipeline.testsupport.TestSigning;
 import org.junit.jupiter.api.Test;
@@ -55,9 +56,9 @@ class OrderSinkFunctionTests {
 		String legacyBody = "{\"medicationId\": \"m\", \"sender_userId\": \"" + sender + "\"}";
 		Message<List<byte[]>> batch = MessageBuilder
 			.withPayload(List.of(event.getBytes(UTF_8), "\u0000 not json".getBytes(UTF_8), legacyBody.getBytes(UTF_8)))
-			.setHeader(OrderBatchConsumer.BATCHED_HEADERS,
+			.setHeader(RabbitReceivedMessages.BATCHED_HEADERS,
 					List.of(Map.of(OrderSignature.HEADER, TestSigning.sign(event.getBytes(UTF_8))), Map.of(),
-							Map.of(InboundOrderDecoder.MESSAGE_ID_HEADER, legacyMessageId)))
+							Map.of(RabbitReceivedMessages.MESSAGE_ID_HEADER, legacyMessageId)))
 			.build();
 		this.input.send(batch, "create_order_queue");
 		assertThat(TestDatabase.shared().countOrders("sender_user_id = '" + sender + "'")).isEqualTo(2);

@@ -1,4 +1,4 @@
-package dev.orderpipeline.sink.intake;
+package dev.orderpipeline.sink.rabbit;
 
 import org.junit.jupiter.api.Test;
 
@@ -7,13 +7,13 @@ import org.springframework.util.unit.DataSize;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
-class OrderSinkConfigurationTests {
+class RabbitSinkConfigurationTests {
 
 	private static final long HEAP = DataSize.ofMegabytes(128).toBytes();
 
 	@Test
 	void takesThePrefetchAndLimitTheServiceRunsWith() {
-		assertThatNoException().isThrownBy(() -> OrderSinkConfiguration.requireThatPrefetchedBodiesFitTheHeap(400,
+		assertThatNoException().isThrownBy(() -> RabbitSinkConfiguration.requireThatPrefetchedBodiesFitTheHeap(400,
 				DataSize.ofKilobytes(128), HEAP));
 	}
 
@@ -21,10 +21,11 @@ class OrderSinkConfigurationTests {
 	void refusesAPrefetchWhoseBodiesWouldFillTheHeap() {
 		// The client's default limit (64 MB): three prefetched bodies exhaust a 128 MB
 		// heap.
-		assertThatIllegalStateException().isThrownBy(
-				() -> OrderSinkConfiguration.requireThatPrefetchedBodiesFitTheHeap(400, DataSize.ofMegabytes(64), HEAP))
+		assertThatIllegalStateException()
+			.isThrownBy(() -> RabbitSinkConfiguration.requireThatPrefetchedBodiesFitTheHeap(400,
+					DataSize.ofMegabytes(64), HEAP))
 			.withMessageContaining("max-inbound-message-body-size");
-		assertThatIllegalStateException().isThrownBy(() -> OrderSinkConfiguration
+		assertThatIllegalStateException().isThrownBy(() -> RabbitSinkConfiguration
 			.requireThatPrefetchedBodiesFitTheHeap(600, DataSize.ofKilobytes(128), HEAP));
 	}
 

@@ -1,8 +1,11 @@
-package dev.orderpipeline.sink.intake;
+package dev.orderpipeline.sink.rabbit;
 
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+
+import dev.orderpipeline.sink.intake.DeadLetterPublisher;
+import dev.orderpipeline.sink.intake.OrderSinkProperties;
 
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.AmqpAdmin;

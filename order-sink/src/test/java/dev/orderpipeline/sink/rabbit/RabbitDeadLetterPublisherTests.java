@@ -1,4 +1,4 @@
-package dev.orderpipeline.sink.intake;
+package dev.orderpipeline.sink.rabbit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.orderpipeline.sink.intake.DeadLetterPublisher;
+import dev.orderpipeline.sink.intake.OrderSinkProperties;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import org.yaml.snakeyaml.Yaml;
