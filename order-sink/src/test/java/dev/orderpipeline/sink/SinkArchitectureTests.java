@@ -15,15 +15,13 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The broker lives in its adapter: the sink's function, decoding, store, read API and
- * settings speak the product's language, so another binder needs another adapter, not
- * other functions. (The dead-letter commands, a RabbitMQ client of their own, are still
- * to be split into a port and an adapter.)
+ * The broker lives in its adapter: the sink's function, decoding, store, read API,
+ * dead-letter commands and settings speak the product's language, so another binder needs
+ * another adapter, not other functions.
  */
 class SinkArchitectureTests {
 
-	private static final String[] ADAPTERS = { "dev.orderpipeline.sink.rabbit..",
-			"dev.orderpipeline.sink.deadletters.." };
+	private static final String ADAPTERS = "dev.orderpipeline.sink.rabbit..";
 
 	private static final String[] BROKER_TYPES = { "com.rabbitmq..", "org.springframework.amqp..",
 			"org.springframework.integration.amqp..", "org.apache.kafka..", "org.springframework.kafka..",
@@ -48,8 +46,7 @@ class SinkArchitectureTests {
 		Path sources = Path.of("src/main/java/dev/orderpipeline/sink");
 		try (Stream<Path> files = Files.walk(sources)) {
 			List<Path> naming = files.filter((file) -> file.toString().endsWith(".java"))
-				.filter((file) -> !file.startsWith(sources.resolve("rabbit"))
-						&& !file.startsWith(sources.resolve("deadletters")))
+				.filter((file) -> !file.startsWith(sources.resolve("rabbit")))
 				.filter((file) -> {
 					try {
 						String code = Files.readString(file);

@@ -5,7 +5,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
-import com.rabbitmq.client.AMQP;
 import dev.orderpipeline.contracts.LegacyOrder;
 import dev.orderpipeline.contracts.OrderSignature;
 import dev.orderpipeline.sink.intake.DeadLetterPublisher;
@@ -27,27 +26,32 @@ import dev.orderpipeline.sink.intake.DeadLetterPublisher;
  * @param cause the cause the sink recorded, or {@code null}
  * @param replays how often it was replayed so far
  */
-record DeadLetter(long position, String orderId, String messageId, Instant deadLetteredAt, Instant sentAt,
+public record DeadLetter(long position, String orderId, String messageId, Instant deadLetteredAt, Instant sentAt,
 		String failureKind, String cause, int replays) {
 
 	/** The header that counts the replays of a message. */
-	static final String REPLAY_COUNT_HEADER = "x-replay-count";
+	public static final String REPLAY_COUNT_HEADER = "x-replay-count";
 
 	/**
 	 * The header with the time the sink dead-lettered the message (epoch milliseconds):
 	 * Spring's message timestamp, which the sink's republish carries into the AMQP
 	 * headers.
 	 */
-	static final String DEAD_LETTERED_AT_HEADER = "timestamp";
+	public static final String DEAD_LETTERED_AT_HEADER = "timestamp";
 
 	/** The headers the sink adds when it dead-letters a message. */
-	static final List<String> FAILURE_HEADERS = DeadLetterPublisher.FAILURE_HEADERS;
+	public static final List<String> FAILURE_HEADERS = DeadLetterPublisher.FAILURE_HEADERS;
 
-	static DeadLetter of(long position, AMQP.BasicProperties properties) {
-		Map<String, Object> headers = (properties.getHeaders() != null) ? properties.getHeaders() : Map.of();
-		return new DeadLetter(position, orderId(properties.getMessageId(), headers), properties.getMessageId(),
-				deadLetteredAt(headers),
-				(properties.getTimestamp() != null) ? properties.getTimestamp().toInstant() : null,
+	/**
+	 * What the commands tell of a message on the dead-letter queue.
+	 * @param position its place in the queue, from 1
+	 * @param messageId its message id, or {@code null}
+	 * @param sentAt the time its publisher set, or {@code null}
+	 * @param headers its headers
+	 * @return the dead letter
+	 */
+	public static DeadLetter of(long position, String messageId, Instant sentAt, Map<String, Object> headers) {
+		return new DeadLetter(position, orderId(messageId, headers), messageId, deadLetteredAt(headers), sentAt,
 				text(headers.get(DeadLetterPublisher.FAILURE_KIND_HEADER)),
 				text(headers.get(DeadLetterPublisher.EXCEPTION_MESSAGE_HEADER)), replayCount(headers));
 	}
@@ -65,7 +69,7 @@ record DeadLetter(long position, String orderId, String messageId, Instant deadL
 	 * @return the count in {@value #REPLAY_COUNT_HEADER}; 0 if it is missing or not a
 	 * number
 	 */
-	static int replayCount(Map<String, Object> headers) {
+	public static int replayCount(Map<String, Object> headers) {
 		Object count = (headers != null) ? headers.get(REPLAY_COUNT_HEADER) : null;
 		if (count instanceof Number number) {
 			return Math.max(0, number.intValue());

@@ -90,7 +90,7 @@ public final class DeadLetterCommand {
 			return OK;
 		}
 		try (ConfigurableApplicationContext context = start(arguments.springArguments())) {
-			DeadLetterQueue queue = context.getBean(DeadLetterQueue.class);
+			DeadLetters queue = context.getBean(DeadLetters.class);
 			return (arguments.command() == Command.LIST) ? list(queue, arguments, out)
 					: replay(queue, arguments, out, err);
 		}
@@ -123,8 +123,8 @@ public final class DeadLetterCommand {
 		return application.run(springArguments);
 	}
 
-	private static int list(DeadLetterQueue queue, Arguments arguments, PrintStream out) {
-		DeadLetterQueue.Page page = queue.list(arguments.page(), arguments.size());
+	private static int list(DeadLetters queue, Arguments arguments, PrintStream out) {
+		DeadLetters.Page page = queue.list(arguments.page(), arguments.size());
 		String name = queue.deadLetterQueue();
 		if (page.depth() == 0 && page.entries().isEmpty()) {
 			out.println(name + ": no dead-lettered messages");
@@ -147,12 +147,12 @@ public final class DeadLetterCommand {
 		return OK;
 	}
 
-	private static int replay(DeadLetterQueue queue, Arguments arguments, PrintStream out, PrintStream err) {
+	private static int replay(DeadLetters queue, Arguments arguments, PrintStream out, PrintStream err) {
 		out.println("Replaying " + (arguments.all() ? "all" : String.join(", ", arguments.ids())) + " from "
 				+ queue.deadLetterQueue() + " to " + queue.queue() + " (at most " + queue.maxReplays()
 				+ " replays per message)");
-		DeadLetterQueue.Replay replay = queue.replay(new DeadLetterQueue.Selection(arguments.all(), arguments.ids()),
-				new DeadLetterQueue.Progress() {
+		DeadLetters.Replay replay = queue.replay(new DeadLetters.Selection(arguments.all(), arguments.ids()),
+				new DeadLetters.Progress() {
 
 					@Override
 					public void replayed(DeadLetter deadLetter) {

@@ -4,9 +4,9 @@ package dev.orderpipeline.sink.deadletters;
  * A dead-letter command could not do its work; the message says what and what became of
  * the messages.
  */
-class DeadLetterCommandException extends RuntimeException {
+public class DeadLetterCommandException extends RuntimeException {
 
-	DeadLetterCommandException(String message, Throwable cause) {
+	public DeadLetterCommandException(String message, Throwable cause) {
 		super(message, cause);
 	}
 

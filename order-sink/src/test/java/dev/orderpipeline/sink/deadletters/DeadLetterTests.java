@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.LongString;
 import com.rabbitmq.client.impl.LongStringHelper;
 import dev.orderpipeline.contracts.LegacyOrder;
@@ -32,18 +31,14 @@ class DeadLetterTests {
 		headers.put("x-replay-count", 2L);
 		headers.put("timestamp", Instant.parse("2026-11-20T09:30:15Z").toEpochMilli());
 		headers.put(OrderSignature.HEADER, LongStringHelper.asLongString("test:c2lnbmF0dXJl"));
-		DeadLetter deadLetter = DeadLetter.of(4,
-				new AMQP.BasicProperties.Builder().messageId("order-1")
-					.timestamp(Date.from(Instant.parse("2026-11-20T09:30:00Z")))
-					.headers(headers)
-					.build());
+		DeadLetter deadLetter = DeadLetter.of(4, "order-1", Instant.parse("2026-11-20T09:30:00Z"), headers);
 		assertThat(deadLetter).isEqualTo(new DeadLetter(4, "order-1", "order-1", Instant.parse("2026-11-20T09:30:15Z"),
 				Instant.parse("2026-11-20T09:30:00Z"), "refused", "SQLState 22021", 2));
 	}
 
 	@Test
 	void aLegacyMessageIsKnownByTheIdItsOrderWouldHave() {
-		DeadLetter deadLetter = DeadLetter.of(1, new AMQP.BasicProperties.Builder().messageId("pika-7").build());
+		DeadLetter deadLetter = DeadLetter.of(1, "pika-7", null, Map.of());
 		assertThat(deadLetter.orderId()).isEqualTo(LegacyOrder.idForMessage("pika-7").toString());
 	}
 
@@ -51,8 +46,7 @@ class DeadLetterTests {
 	void prefersTheTimeOfTheBrokersOwnDeadLettering() {
 		Map<String, Object> death = Map.of("time", Date.from(Instant.parse("2026-11-21T00:00:00Z")), "reason",
 				LongStringHelper.asLongString("rejected"));
-		DeadLetter deadLetter = DeadLetter.of(1,
-				new AMQP.BasicProperties.Builder().headers(Map.of("x-death", List.of(death), "timestamp", 1L)).build());
+		DeadLetter deadLetter = DeadLetter.of(1, null, null, Map.of("x-death", List.of(death), "timestamp", 1L));
 		assertThat(deadLetter.deadLetteredAt()).isEqualTo(Instant.parse("2026-11-21T00:00:00Z"));
 		assertThat(deadLetter.orderId()).isNull();
 		assertThat(deadLetter.cause()).isNull();

@@ -1,9 +1,8 @@
-package dev.orderpipeline.sink.deadletters;
+package dev.orderpipeline.sink.rabbit;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +16,9 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.Return;
 import com.rabbitmq.client.ShutdownSignalException;
+import dev.orderpipeline.sink.deadletters.DeadLetter;
+import dev.orderpipeline.sink.deadletters.DeadLetterCommandException;
+import dev.orderpipeline.sink.deadletters.DeadLetters;
 
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
@@ -28,7 +30,7 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * message is acknowledged only after the broker confirmed its copy on the order queue, so
  * a command that dies leaves every message somewhere.
  */
-class DeadLetterQueue {
+class RabbitDeadLetterQueue implements DeadLetters {
 
 	private final ConnectionFactory connectionFactory;
 
@@ -48,7 +50,7 @@ class DeadLetterQueue {
 	 * @param maxReplays how often one message may be replayed
 	 * @param confirmTimeout longest wait for the broker's confirm of one replayed message
 	 */
-	DeadLetterQueue(ConnectionFactory connectionFactory, String queue, String deadLetterQueue, int maxReplays,
+	RabbitDeadLetterQueue(ConnectionFactory connectionFactory, String queue, String deadLetterQueue, int maxReplays,
 			Duration confirmTimeout) {
 		this.connectionFactory = connectionFactory;
 		this.queue = queue;
@@ -57,15 +59,18 @@ class DeadLetterQueue {
 		this.confirmTimeout = confirmTimeout;
 	}
 
-	String queue() {
+	@Override
+	public String queue() {
 		return this.queue;
 	}
 
-	String deadLetterQueue() {
+	@Override
+	public String deadLetterQueue() {
 		return this.deadLetterQueue;
 	}
 
-	int maxReplays() {
+	@Override
+	public int maxReplays() {
 		return this.maxReplays;
 	}
 
@@ -75,7 +80,8 @@ class DeadLetterQueue {
 	 * @param size messages per page
 	 * @return the page and the queue's depth
 	 */
-	Page list(int page, int size) {
+	@Override
+	public Page list(int page, int size) {
 		return withChannel((channel) -> {
 			long depth = channel.queueDeclarePassive(this.deadLetterQueue).getMessageCount();
 			long first = (long) (page - 1) * size + 1;
@@ -87,7 +93,7 @@ class DeadLetterQueue {
 					break;
 				}
 				if (position >= first) {
-					entries.add(DeadLetter.of(position, response.getProps()));
+					entries.add(deadLetter(position, response.getProps()));
 				}
 			}
 			return new Page(depth, page, size, entries);
@@ -106,7 +112,8 @@ class DeadLetterQueue {
 	 * @throws DeadLetterCommandException if a message could not be replayed; it and every
 	 * message after it stay in the dead-letter queue
 	 */
-	Replay replay(Selection selection, Progress progress) {
+	@Override
+	public Replay replay(Selection selection, Progress progress) {
 		return withChannel((channel) -> {
 			long depth = channel.queueDeclarePassive(this.deadLetterQueue).getMessageCount();
 			channel.confirmSelect();
@@ -121,7 +128,7 @@ class DeadLetterQueue {
 				if (response == null) {
 					break;
 				}
-				DeadLetter deadLetter = DeadLetter.of(position, response.getProps());
+				DeadLetter deadLetter = deadLetter(position, response.getProps());
 				if (deadLetter.orderId() != null) {
 					seen.add(deadLetter.orderId());
 					seen.add(deadLetter.messageId());
@@ -182,6 +189,12 @@ class DeadLetterQueue {
 		DeadLetter.FAILURE_HEADERS.forEach(headers::remove);
 		headers.put(DeadLetter.REPLAY_COUNT_HEADER, replayCount);
 		return properties.builder().headers(headers).userId(null).build();
+	}
+
+	private static DeadLetter deadLetter(long position, AMQP.BasicProperties properties) {
+		return DeadLetter.of(position, properties.getMessageId(),
+				(properties.getTimestamp() != null) ? properties.getTimestamp().toInstant() : null,
+				(properties.getHeaders() != null) ? properties.getHeaders() : Map.of());
 	}
 
 	private static String describe(DeadLetter deadLetter) {
@@ -245,67 +258,6 @@ class DeadLetterQueue {
 	private interface ChannelCallback<T> {
 
 		T doWith(Channel channel) throws IOException, InterruptedException;
-
-	}
-
-	/**
-	 * Which dead letters to replay.
-	 *
-	 * @param all every one
-	 * @param ids else those whose order id, or {@code message_id}, is one of these (the
-	 * two differ for legacy messages, and for messages of a version that did not sign,
-	 * whose order id is their {@code message_id})
-	 */
-	record Selection(boolean all, Set<String> ids) {
-
-		Selection {
-			ids = Collections.unmodifiableSet(new LinkedHashSet<>(ids));
-		}
-
-		boolean includes(DeadLetter deadLetter) {
-			return this.all || (deadLetter.orderId() != null
-					&& (this.ids.contains(deadLetter.orderId()) || this.ids.contains(deadLetter.messageId())));
-		}
-
-	}
-
-	/**
-	 * One page of the dead-letter queue.
-	 *
-	 * @param depth the messages in the queue
-	 * @param page the page, from 1
-	 * @param size messages per page
-	 * @param entries the messages of the page, in queue order
-	 */
-	record Page(long depth, int page, int size, List<DeadLetter> entries) {
-
-		long pages() {
-			return (this.depth + this.size - 1) / this.size;
-		}
-
-	}
-
-	/**
-	 * What a replay did.
-	 *
-	 * @param replayed messages republished to the order queue
-	 * @param kept messages not selected, still in the dead-letter queue
-	 * @param refused selected messages that reached the replay cap, still in the
-	 * dead-letter queue
-	 * @param unknownIds selected order ids that are not in the dead-letter queue
-	 */
-	record Replay(int replayed, int kept, int refused, List<String> unknownIds) {
-
-	}
-
-	/**
-	 * Told of each selected message as it is handled.
-	 */
-	interface Progress {
-
-		void replayed(DeadLetter deadLetter);
-
-		void refused(DeadLetter deadLetter);
 
 	}
 
