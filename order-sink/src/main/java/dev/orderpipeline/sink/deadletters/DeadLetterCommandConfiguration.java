@@ -1,10 +1,8 @@
 package dev.orderpipeline.sink.deadletters;
 
 import dev.orderpipeline.sink.intake.OrderSinkProperties;
-import dev.orderpipeline.sink.rabbit.RabbitDeadLetterCommandConfiguration;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.annotation.Import;
 
 /**
  * The whole application context of the dead-letter commands: the settings and the
@@ -12,7 +10,7 @@ import org.springframework.context.annotation.Import;
  * queue is never consumed), no database. Deliberately not a {@code @Configuration}, so
  * the service's component scan never picks it up.
  */
-@Import(RabbitDeadLetterCommandConfiguration.class)
+@DeadLetterCommandAdapter
 @EnableConfigurationProperties({ OrderSinkProperties.class, DeadLetterReplayProperties.class })
 class DeadLetterCommandConfiguration {
 
