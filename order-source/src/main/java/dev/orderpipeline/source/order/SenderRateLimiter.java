@@ -34,14 +34,11 @@ class SenderRateLimiter {
 		// it changes nothing.
 		Duration refill = Duration
 			.ofMillis(Math.max(1000, 1000L * this.limit.burst() / Math.max(1, this.limit.ordersPerSecond())));
-		this.buckets = Caffeine.newBuilder()
+		Caffeine<Object, Object> cache = Caffeine.newBuilder()
 			.maximumSize(Math.max(1, this.limit.senders()))
-			.expireAfterAccess(refill.multipliedBy(2))
-			.build();
-		this.anonymousBuckets = Caffeine.newBuilder()
-			.maximumSize(Math.max(1, this.limit.senders()))
-			.expireAfterAccess(refill.multipliedBy(2))
-			.build();
+			.expireAfterAccess(refill.multipliedBy(2));
+		this.buckets = cache.build();
+		this.anonymousBuckets = cache.build();
 	}
 
 	/**
