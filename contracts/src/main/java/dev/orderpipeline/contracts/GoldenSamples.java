@@ -17,7 +17,7 @@ public final class GoldenSamples {
 	public static final List<String> ORDER_PLACED = List.of("order-placed-api.json", "order-placed-legacy-http.json",
 			"order-placed-history.json");
 
-	/** Valid {@link LegacyOrder} bodies as legacy clients and publishers send them. */
+	/** Valid {@link NewOrder} bodies as legacy clients and publishers send them. */
 	public static final List<String> LEGACY_ORDERS = List.of("legacy-order.json", "legacy-order-without-status.json",
 			"legacy-order-numeric-ids.json");
 
@@ -38,7 +38,7 @@ public final class GoldenSamples {
 	/** Where the {@link OrderPlaced} JSON Schema is on the classpath. */
 	public static final String ORDER_PLACED_SCHEMA = "dev/orderpipeline/contracts/order-placed.schema.json";
 
-	/** Where the {@link LegacyOrder} JSON Schema is on the classpath. */
+	/** Where the {@link NewOrder} JSON Schema is on the classpath. */
 	public static final String LEGACY_ORDER_SCHEMA = "dev/orderpipeline/contracts/legacy-order.schema.json";
 
 	private static final String SAMPLES = "dev/orderpipeline/contracts/samples/";

@@ -43,13 +43,13 @@ class OrderPlacedTests {
 
 	@Test
 	void legacyOrderWithoutStatusIsPending() {
-		LegacyOrder order = json.readValue(GoldenSamples.read("legacy-order-without-status.json"), LegacyOrder.class);
+		NewOrder order = json.readValue(GoldenSamples.read("legacy-order-without-status.json"), NewOrder.class);
 		assertThat(order.status()).containsExactly(OrderStatus.PENDING);
 	}
 
 	@Test
 	void legacyNumericIdentifiersAreReadAsTheirText() {
-		LegacyOrder order = json.readValue(GoldenSamples.read("legacy-order-numeric-ids.json"), LegacyOrder.class);
+		NewOrder order = json.readValue(GoldenSamples.read("legacy-order-numeric-ids.json"), NewOrder.class);
 		assertThat(order.medicationId()).isEqualTo("42");
 		assertThat(order.senderUserId()).isEqualTo("7");
 	}
@@ -58,7 +58,7 @@ class OrderPlacedTests {
 	void legacyOrderBecomesAnEventWithTheGivenIdentityTimeAndChannel() {
 		UUID id = UUID.randomUUID();
 		Instant at = Instant.parse("2026-11-24T08:00:00Z");
-		OrderPlaced event = new LegacyOrder("m", "u", null).toEvent(id, at, OrderChannel.LEGACY_QUEUE);
+		OrderPlaced event = new NewOrder("m", "u", null).toEvent(id, at, OrderChannel.LEGACY_QUEUE);
 		assertThat(event)
 			.isEqualTo(new OrderPlaced(id, "m", "u", List.of(OrderStatus.PENDING), at, OrderChannel.LEGACY_QUEUE));
 	}
@@ -75,8 +75,7 @@ class OrderPlacedTests {
 	void refusesTooManyStatusEntries() {
 		OrderStatus[] many = new OrderStatus[OrderConstraints.MAX_STATUS_ENTRIES + 1];
 		Arrays.fill(many, OrderStatus.PENDING);
-		assertThatExceptionOfType(InvalidOrderException.class)
-			.isThrownBy(() -> new LegacyOrder("m", "u", List.of(many)))
+		assertThatExceptionOfType(InvalidOrderException.class).isThrownBy(() -> new NewOrder("m", "u", List.of(many)))
 			.satisfies((ex) -> assertThat(ex.getField()).isEqualTo("status"));
 	}
 

@@ -1,17 +1,23 @@
 package dev.orderpipeline.source;
 
+import java.nio.file.Path;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.orderpipeline.testsupport.BinderBoundaries;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 class SourceArchitectureTests {
 
 	private final JavaClasses source = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 		.importPackages("dev.orderpipeline.source");
+
+	private final BinderBoundaries boundaries = new BinderBoundaries("dev.orderpipeline.source", "rabbit");
 
 	@Test
 	void theSourceNeverTouchesTheDatabase() {
@@ -27,6 +33,38 @@ class SourceArchitectureTests {
 			.callMethod(reactor.core.publisher.Mono.class, "block")
 			.orShould()
 			.callMethod(reactor.core.publisher.Mono.class, "block", java.time.Duration.class)
+			.check(this.source);
+	}
+
+	@Test
+	void onlyTheAdaptersUseBrokerTypes() {
+		this.boundaries.assertOnlyTheAdaptersUseBrokerTypes();
+	}
+
+	@Test
+	void onlyTheAdaptersNameBinderHeaders() {
+		this.boundaries.assertOnlyTheAdaptersNameBinderHeaders(Path.of("src/main/java"));
+	}
+
+	@Test
+	void ordersTravelOneWayFromTheRoutesThroughTheIntakeToThePublisherAndItsAdapters() {
+		layeredArchitecture().consideringOnlyDependenciesInLayers()
+			.layer("http")
+			.definedBy("dev.orderpipeline.source.http..")
+			.layer("intake")
+			.definedBy("dev.orderpipeline.source.intake..")
+			.layer("publishing")
+			.definedBy("dev.orderpipeline.source.publishing..")
+			.layer("adapters")
+			.definedBy("dev.orderpipeline.source.rabbit..")
+			.whereLayer("http")
+			.mayNotBeAccessedByAnyLayer()
+			.whereLayer("intake")
+			.mayOnlyBeAccessedByLayers("http")
+			.whereLayer("publishing")
+			.mayOnlyBeAccessedByLayers("http", "intake", "adapters")
+			.whereLayer("adapters")
+			.mayNotBeAccessedByAnyLayer()
 			.check(this.source);
 	}
 

@@ -5,9 +5,8 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
-import dev.orderpipeline.contracts.LegacyOrder;
+import dev.orderpipeline.contracts.NewOrder;
 import dev.orderpipeline.contracts.OrderSignature;
-import dev.orderpipeline.sink.intake.DeadLetterPublisher;
 
 /**
  * What the commands tell about one dead-lettered message: where it is, whose it is and
@@ -16,7 +15,7 @@ import dev.orderpipeline.sink.intake.DeadLetterPublisher;
  * @param position its place in the dead-letter queue, from 1
  * @param orderId the id the order has, or would have, once stored: order-source's
  * messages (signed) carry it as their {@code message_id}; a legacy message's is derived
- * from its {@code message_id} ({@link LegacyOrder#idForMessage}); {@code null} if the
+ * from its {@code message_id} ({@link NewOrder#idForMessage}); {@code null} if the
  * publisher set no message id
  * @param messageId the AMQP {@code message_id}, or {@code null}
  * @param deadLetteredAt when it was dead-lettered, or {@code null} if unknown
@@ -60,7 +59,7 @@ public record DeadLetter(long position, String orderId, String messageId, Instan
 		if (messageId == null || headers.containsKey(OrderSignature.HEADER)) {
 			return messageId;
 		}
-		return LegacyOrder.idForMessage(messageId).toString();
+		return NewOrder.idForMessage(messageId).toString();
 	}
 
 	/**

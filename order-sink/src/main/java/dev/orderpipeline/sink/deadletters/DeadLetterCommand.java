@@ -3,12 +3,7 @@ package dev.orderpipeline.sink.deadletters;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
@@ -41,8 +36,6 @@ public final class DeadLetterCommand {
 	 * were not in the dead-letter queue.
 	 */
 	public static final int INCOMPLETE = 3;
-
-	static final int MAX_PAGE_SIZE = 1000;
 
 	static final String USAGE_TEXT = """
 			Usage: java -jar order-sink.jar dead-letters <command> [--spring.property=value ...]
@@ -77,21 +70,21 @@ public final class DeadLetterCommand {
 	 * @return the exit status
 	 */
 	public static int run(String[] args, PrintStream out, PrintStream err) {
-		Arguments arguments;
+		DeadLetterArguments arguments;
 		try {
-			arguments = Arguments.parse(args);
+			arguments = DeadLetterArguments.parse(args);
 		}
 		catch (IllegalArgumentException ex) {
 			err.println(NAME + ": " + ex.getMessage() + " (see: dead-letters help)");
 			return USAGE;
 		}
-		if (arguments.command() == Command.HELP) {
+		if (arguments.command() == DeadLetterArguments.Command.HELP) {
 			out.print(USAGE_TEXT);
 			return OK;
 		}
 		try (ConfigurableApplicationContext context = start(arguments.springArguments())) {
 			DeadLetters queue = context.getBean(DeadLetters.class);
-			return (arguments.command() == Command.LIST) ? list(queue, arguments, out)
+			return (arguments.command() == DeadLetterArguments.Command.LIST) ? list(queue, arguments, out)
 					: replay(queue, arguments, out, err);
 		}
 		catch (RuntimeException ex) {
@@ -113,17 +106,17 @@ public final class DeadLetterCommand {
 		application.setLogStartupInfo(false);
 		application.setRegisterShutdownHook(false);
 		// The output is the command's: the framework speaks up only for warnings, and
-		// failures are reported once, on one line, by the command.
-		application.setDefaultProperties(
-				Map.of("logging.level.root", "warn", "logging.level.org.springframework.boot.SpringApplication", "off",
-						"logging.level.org.springframework.boot.diagnostics", "off",
-						"logging.level.org.springframework.context.annotation.AnnotationConfigApplicationContext",
-						"off", "logging.level.org.springframework.amqp.rabbit.connection.CachingConnectionFactory",
-						"off", "logging.level.com.rabbitmq.client", "off"));
+		// failures are reported once, on one line, by the command. The broker's adapter
+		// quiets its client's loggers in the profile of the same name.
+		application.setAdditionalProfiles(NAME);
+		application.setDefaultProperties(Map.of("logging.level.root", "warn",
+				"logging.level.org.springframework.boot.SpringApplication", "off",
+				"logging.level.org.springframework.boot.diagnostics", "off",
+				"logging.level.org.springframework.context.annotation.AnnotationConfigApplicationContext", "off"));
 		return application.run(springArguments);
 	}
 
-	private static int list(DeadLetters queue, Arguments arguments, PrintStream out) {
+	private static int list(DeadLetters queue, DeadLetterArguments arguments, PrintStream out) {
 		DeadLetters.Page page = queue.list(arguments.page(), arguments.size());
 		String name = queue.deadLetterQueue();
 		if (page.depth() == 0 && page.entries().isEmpty()) {
@@ -147,7 +140,7 @@ public final class DeadLetterCommand {
 		return OK;
 	}
 
-	private static int replay(DeadLetters queue, Arguments arguments, PrintStream out, PrintStream err) {
+	private static int replay(DeadLetters queue, DeadLetterArguments arguments, PrintStream out, PrintStream err) {
 		out.println("Replaying " + (arguments.all() ? "all" : String.join(", ", arguments.ids())) + " from "
 				+ queue.deadLetterQueue() + " to " + queue.queue() + " (at most " + queue.maxReplays()
 				+ " replays per message)");
@@ -212,105 +205,6 @@ public final class DeadLetterCommand {
 			}
 		}
 		return (message != null) ? message.replaceAll("\\s+", " ") : ex.getClass().getName();
-	}
-
-	enum Command {
-
-		LIST, REPLAY, HELP
-
-	}
-
-	/**
-	 * The parsed arguments.
-	 *
-	 * @param command what to do
-	 * @param page the page to list, from 1
-	 * @param size messages per page
-	 * @param all replay every message
-	 * @param ids else the order ids to replay
-	 * @param springArguments the {@code --name.with.dots=value} properties
-	 */
-	record Arguments(Command command, int page, int size, boolean all, Set<String> ids, String[] springArguments) {
-
-		static Arguments parse(String[] args) {
-			if (!isCommand(args)) {
-				throw new IllegalArgumentException("the first argument must be " + NAME);
-			}
-			List<String> springArguments = new ArrayList<>();
-			List<String> own = new ArrayList<>();
-			for (String argument : Arrays.asList(args).subList(1, args.length)) {
-				String name = argument.contains("=") ? argument.substring(0, argument.indexOf('=')) : argument;
-				(name.startsWith("--") && name.contains(".") ? springArguments : own).add(argument);
-			}
-			if (own.isEmpty()) {
-				throw new IllegalArgumentException("say which command: list or replay");
-			}
-			Command command = switch (own.get(0)) {
-				case "list" -> Command.LIST;
-				case "replay" -> Command.REPLAY;
-				case "help", "--help", "-h" -> Command.HELP;
-				default -> throw new IllegalArgumentException("unknown command '" + own.get(0) + "' (list or replay)");
-			};
-			int page = 1;
-			int size = 20;
-			boolean all = false;
-			Set<String> ids = null;
-			for (String argument : own.subList(1, own.size())) {
-				String name = argument.contains("=") ? argument.substring(0, argument.indexOf('=')) : argument;
-				String value = argument.contains("=") ? argument.substring(argument.indexOf('=') + 1) : null;
-				if (command == Command.LIST && name.equals("--page")) {
-					page = number(name, value, 1, Integer.MAX_VALUE);
-				}
-				else if (command == Command.LIST && name.equals("--size")) {
-					size = number(name, value, 1, MAX_PAGE_SIZE);
-				}
-				else if (command == Command.REPLAY && argument.equals("--all")) {
-					all = true;
-				}
-				else if (command == Command.REPLAY && name.equals("--ids")) {
-					ids = ids(value);
-				}
-				else {
-					throw new IllegalArgumentException("unknown argument '" + argument + "' for " + own.get(0));
-				}
-			}
-			if (command == Command.REPLAY && all == (ids != null)) {
-				throw new IllegalArgumentException("replay needs either --all or --ids=ID[,ID...]");
-			}
-			if (page > Integer.MAX_VALUE / size) {
-				throw new IllegalArgumentException("--page=" + page + " is too far with --size=" + size);
-			}
-			return new Arguments(command, page, size, all, (ids != null) ? ids : Set.of(),
-					springArguments.toArray(String[]::new));
-		}
-
-		private static int number(String name, String value, int min, int max) {
-			try {
-				int number = Integer.parseInt((value != null) ? value : "");
-				if (number >= min && number <= max) {
-					return number;
-				}
-			}
-			catch (NumberFormatException ex) {
-				// reported below
-			}
-			throw new IllegalArgumentException(
-					name + " must be a number from " + min + " to " + max + ", not '" + value + "'");
-		}
-
-		private static Set<String> ids(String value) {
-			Set<String> ids = new LinkedHashSet<>();
-			for (String id : ((value != null) ? value : "").split(",")) {
-				if (!id.isBlank()) {
-					ids.add(id.trim());
-				}
-			}
-			if (ids.isEmpty()) {
-				throw new IllegalArgumentException("--ids needs at least one order id");
-			}
-			return ids;
-		}
-
 	}
 
 }

@@ -1,6 +1,6 @@
 package dev.orderpipeline.sink.deadletters;
 
-import dev.orderpipeline.sink.intake.OrderSinkProperties;
+import dev.orderpipeline.sink.OrderSinkProperties;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 

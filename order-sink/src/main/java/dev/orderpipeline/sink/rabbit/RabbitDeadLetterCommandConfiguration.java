@@ -1,14 +1,15 @@
 package dev.orderpipeline.sink.rabbit;
 
+import dev.orderpipeline.sink.OrderSinkProperties;
 import dev.orderpipeline.sink.deadletters.DeadLetterReplayProperties;
 import dev.orderpipeline.sink.deadletters.DeadLetters;
-import dev.orderpipeline.sink.intake.OrderSinkProperties;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionNameStrategy;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
@@ -18,6 +19,7 @@ import org.springframework.context.annotation.Bean;
  * {@code @Configuration}, so the service's component scan never picks it up.
  */
 @ImportAutoConfiguration({ SslAutoConfiguration.class, RabbitAutoConfiguration.class })
+@ConditionalOnProperty(name = "orders.binder", havingValue = "rabbit", matchIfMissing = true)
 public class RabbitDeadLetterCommandConfiguration {
 
 	@Bean

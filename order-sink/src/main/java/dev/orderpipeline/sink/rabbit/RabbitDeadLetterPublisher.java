@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import dev.orderpipeline.sink.intake.DeadLetterPublisher;
-import dev.orderpipeline.sink.intake.OrderSinkProperties;
+import dev.orderpipeline.sink.OrderSinkProperties;
+import dev.orderpipeline.sink.deadletters.DeadLetterPublisher;
 
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.AmqpAdmin;

@@ -7,7 +7,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
-import dev.orderpipeline.sink.intake.ReceivedMessages;
+import dev.orderpipeline.sink.consuming.ReceivedMessages;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

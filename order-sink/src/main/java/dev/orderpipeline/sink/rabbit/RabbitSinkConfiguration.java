@@ -2,9 +2,9 @@ package dev.orderpipeline.sink.rabbit;
 
 import java.util.List;
 
-import dev.orderpipeline.sink.intake.DeadLetterPublisher;
-import dev.orderpipeline.sink.intake.OrderSinkProperties;
-import dev.orderpipeline.sink.intake.ReceivedMessages;
+import dev.orderpipeline.sink.OrderSinkProperties;
+import dev.orderpipeline.sink.consuming.ReceivedMessages;
+import dev.orderpipeline.sink.deadletters.DeadLetterPublisher;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
@@ -20,6 +20,7 @@ import org.springframework.amqp.rabbit.listener.MessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.amqp.autoconfigure.RabbitProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.cloud.stream.config.ListenerContainerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,9 +30,11 @@ import org.springframework.util.unit.DataSize;
  * The sink's RabbitMQ adapter: the messages as the binder delivers them, the dead-letter
  * queue with its exchange (declared here, so the dead-letter path exists before the first
  * failure and the main queue keeps the legacy declaration, without arguments), the
- * listener container's timing and the queue depths.
+ * listener container's timing and the queue depths. Active with
+ * {@code orders.binder=rabbit}, the default.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "orders.binder", havingValue = "rabbit", matchIfMissing = true)
 class RabbitSinkConfiguration {
 
 	@Bean

@@ -18,7 +18,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
-import dev.orderpipeline.contracts.LegacyOrder;
+import dev.orderpipeline.contracts.NewOrder;
 import dev.orderpipeline.contracts.OrderSignature;
 import dev.orderpipeline.testsupport.TestSigning;
 import dev.orderpipeline.testsupport.servers.TestRabbitMq;
@@ -189,7 +189,7 @@ class DeadLetterCommandIntegrationTests {
 						.build(),
 					body());
 		}
-		String orderId = LegacyOrder.idForMessage(legacy).toString();
+		String orderId = NewOrder.idForMessage(legacy).toString();
 
 		assertThat(run("dead-letters", "list").out()).contains("#1  order " + orderId).doesNotContain(legacy);
 		Result result = run("dead-letters", "replay", "--ids=" + orderId + "," + unsigned);

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import dev.orderpipeline.contracts.LegacyOrder;
+import dev.orderpipeline.contracts.NewOrder;
 import dev.orderpipeline.testsupport.LegacyPublisher;
 import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.TestDatabase;
@@ -69,7 +69,7 @@ class DeadLetterReplayRoundTripIntegrationTests {
 	@Test
 	void aReplayedLegacyOrderIsStoredWithTheIdAndTimeOfItsMessage() {
 		String messageId = "legacy-" + UUID.randomUUID();
-		String orderId = LegacyOrder.idForMessage(messageId).toString();
+		String orderId = NewOrder.idForMessage(messageId).toString();
 		String sender = "user-" + UUID.randomUUID();
 		Instant sentAt = Instant.parse("2026-11-20T09:30:00Z");
 		MessageProperties properties = new MessageProperties();
@@ -93,7 +93,7 @@ class DeadLetterReplayRoundTripIntegrationTests {
 	@Test
 	void anOrderThatFailsAgainReturnsWithItsReplayCountUntilTheCapKeepsIt() {
 		String messageId = UUID.randomUUID().toString();
-		String orderId = LegacyOrder.idForMessage(messageId).toString();
+		String orderId = NewOrder.idForMessage(messageId).toString();
 		LegacyPublisher.publish(topology.queue(), "{\"medicationId\": \"med-legacy\", \"sender_userId\": ", messageId);
 		await().atMost(Duration.ofSeconds(20)).until(() -> depth(topology.deadLetterQueue()) == 1);
 

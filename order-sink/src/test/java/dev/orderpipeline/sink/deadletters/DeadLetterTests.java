@@ -11,7 +11,7 @@ import java.util.Map;
 
 import com.rabbitmq.client.LongString;
 import com.rabbitmq.client.impl.LongStringHelper;
-import dev.orderpipeline.contracts.LegacyOrder;
+import dev.orderpipeline.contracts.NewOrder;
 import dev.orderpipeline.contracts.OrderSignature;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -39,7 +39,7 @@ class DeadLetterTests {
 	@Test
 	void aLegacyMessageIsKnownByTheIdItsOrderWouldHave() {
 		DeadLetter deadLetter = DeadLetter.of(1, "pika-7", null, Map.of());
-		assertThat(deadLetter.orderId()).isEqualTo(LegacyOrder.idForMessage("pika-7").toString());
+		assertThat(deadLetter.orderId()).isEqualTo(NewOrder.idForMessage("pika-7").toString());
 	}
 
 	@Test

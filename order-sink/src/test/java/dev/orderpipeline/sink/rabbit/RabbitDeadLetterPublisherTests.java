@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.orderpipeline.sink.intake.DeadLetterPublisher;
-import dev.orderpipeline.sink.intake.OrderSinkProperties;
+import dev.orderpipeline.sink.OrderSinkProperties;
+import dev.orderpipeline.sink.deadletters.DeadLetterPublisher;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import org.yaml.snakeyaml.Yaml;

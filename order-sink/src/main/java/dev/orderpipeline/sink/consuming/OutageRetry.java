@@ -1,0 +1,134 @@
+package dev.orderpipeline.sink.consuming;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import dev.orderpipeline.sink.OrderSinkProperties;
+import dev.orderpipeline.sink.store.StoreFailures;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * The outage retry loop: runs the sink's writes (a batch, an order, a dead letter) until
+ * they succeed, pausing with exponential backoff after each transient failure, and
+ * reports the service not ready while one lasts. Holding the batch meanwhile keeps it
+ * unacknowledged on the queue; nothing is dead-lettered for an outage.
+ */
+final class OutageRetry {
+
+	private static final Log logger = LogFactory.getLog(OutageRetry.class);
+
+	private final OrderSinkProperties properties;
+
+	private final ApplicationEventPublisher events;
+
+	private final CountDownLatch stopping = new CountDownLatch(1);
+
+	private volatile boolean failing;
+
+	OutageRetry(OrderSinkProperties properties, ApplicationEventPublisher events) {
+		this.properties = properties;
+		this.events = events;
+	}
+
+	/**
+	 * Runs an action until it succeeds, pausing with exponential backoff after each
+	 * transient failure. A permanent failure is thrown at once as a
+	 * {@link PermanentFailureException}; a shutdown ends the retries with a
+	 * {@link RedeliverOnShutdownException} so the batch stays on the queue.
+	 */
+	<T> T retrying(String what, Supplier<T> action) {
+		BackOffExecution backOff = null;
+		while (true) {
+			try {
+				T result = action.get();
+				recovered(what);
+				return result;
+			}
+			catch (RuntimeException ex) {
+				if (StoreFailures.isPermanent(ex)) {
+					throw new PermanentFailureException(StoreFailures.describe(ex), ex);
+				}
+				if (backOff == null) {
+					backOff = backOff().start();
+				}
+				long pause = backOff.nextBackOff();
+				failed(what, ex, pause);
+				if (awaitStop(pause)) {
+					throw new RedeliverOnShutdownException("Stopped while " + what + " kept failing", ex);
+				}
+			}
+		}
+	}
+
+	private ExponentialBackOff backOff() {
+		ExponentialBackOff backOff = new ExponentialBackOff(this.properties.retryInitialInterval().toMillis(),
+				this.properties.retryMultiplier());
+		backOff.setMaxInterval(this.properties.retryMaxInterval().toMillis());
+		return backOff;
+	}
+
+	private void failed(String what, RuntimeException ex, long pause) {
+		if (!this.failing) {
+			this.failing = true;
+			AvailabilityChangeEvent.publish(this.events, this, ReadinessState.REFUSING_TRAFFIC);
+		}
+		logger.warn("Transient failure " + what + " (" + StoreFailures.describe(ex) + "); retrying in "
+				+ Duration.ofMillis(pause).toMillis() + " ms, the messages stay on the queue");
+	}
+
+	private void recovered(String what) {
+		if (this.failing) {
+			this.failing = false;
+			logger.info("Recovered " + what);
+			AvailabilityChangeEvent.publish(this.events, this, ReadinessState.ACCEPTING_TRAFFIC);
+		}
+	}
+
+	private boolean awaitStop(long millis) {
+		try {
+			return this.stopping.await(millis, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return true;
+		}
+	}
+
+	/**
+	 * Ends any retry in progress: the application stops.
+	 */
+	void stop() {
+		this.stopping.countDown();
+	}
+
+	static class PermanentFailureException extends RuntimeException {
+
+		PermanentFailureException(String message, Throwable cause) {
+			super(message, cause);
+		}
+
+	}
+
+	/**
+	 * Thrown when the application stops while a transient failure lasts; the binding
+	 * requeues the batch ({@code requeue-rejected}), so it is not lost and not
+	 * dead-lettered.
+	 */
+	static class RedeliverOnShutdownException extends RuntimeException {
+
+		RedeliverOnShutdownException(String message, Throwable cause) {
+			super(message, cause);
+		}
+
+	}
+
+}

@@ -1,0 +1,243 @@
+package dev.orderpipeline.sink.consuming;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.orderpipeline.contracts.NewOrder;
+import dev.orderpipeline.contracts.OrderPlaced;
+import dev.orderpipeline.contracts.OrderSignature;
+import dev.orderpipeline.sink.OrderSinkProperties;
+import dev.orderpipeline.sink.deadletters.DeadLetterPublisher;
+import dev.orderpipeline.sink.rabbit.RabbitReceivedMessages;
+import dev.orderpipeline.sink.store.OrderStore.StoreResult;
+import dev.orderpipeline.sink.store.OrderStore;
+import dev.orderpipeline.testsupport.TestSigning;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import org.junit.jupiter.api.Test;
+import org.mockito.invocation.InvocationOnMock;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.util.unit.DataSize;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+
+/**
+ * The sink function called directly, with the store and the dead-letter queue played by
+ * the test.
+ */
+class OrderBatchConsumerTests {
+
+	private static final OrderSinkProperties properties = new OrderSinkProperties("q.dlq", "q.dlx",
+			Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(10), 2,
+			Duration.ofMillis(20), DataSize.ofKilobytes(64), null);
+
+	private final OrderStore store = mock(OrderStore.class);
+
+	private final List<Object> events = new ArrayList<>();
+
+	private final List<DeadLetter> deadLetters = new ArrayList<>();
+
+	private DeadLetterPublisher deadLetterPublisher = (body, headers, failure) -> this.deadLetters
+		.add(new DeadLetter(new String(body, UTF_8), failure));
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	@Test
+	void storesAWholeBatchInOneWrite() {
+		given(this.store.storeRows(anyList())).willAnswer((call) -> stored(ordersOf(call)));
+		consumer().accept(batch(order("a"), order("b"), legacy("c")));
+		verify(this.store, times(1)).storeRows(anyList());
+		assertThat(this.meters.counter("orders.stored").count()).isEqualTo(3);
+		assertThat(this.deadLetters).isEmpty();
+	}
+
+	@Test
+	void deadLettersAnUndecodableMessageWithItsCauseAndStoresItsNeighbours() {
+		List<List<OrderPlaced>> writes = new ArrayList<>();
+		given(this.store.storeRows(anyList())).willAnswer((call) -> {
+			writes.add(ordersOf(call));
+			return stored(ordersOf(call));
+		});
+		consumer().accept(batch(order("a"), "{not json", "{\"medicationId\": \"m\"}", order("b")));
+		assertThat(writes).singleElement().satisfies((write) -> assertThat(write).hasSize(2));
+		assertThat(this.deadLetters).extracting(DeadLetter::body)
+			.containsExactly("{not json", "{\"medicationId\": \"m\"}");
+		assertThat(this.deadLetters).extracting((letter) -> letter.failure().kind()).containsOnly("undecodable");
+		assertThat(this.deadLetters.get(1).failure().message()).contains("sender_userId");
+		assertThat(this.meters.counter("orders.dead.lettered", "reason", "undecodable").count()).isEqualTo(2);
+	}
+
+	@Test
+	void retriesATransientFailureUntilItPassesReportingNotReadyMeanwhile() {
+		AtomicInteger attempts = new AtomicInteger();
+		given(this.store.storeRows(anyList())).willAnswer((call) -> (attempts.incrementAndGet() <= 3)
+				? Mono.error(new R2dbcNonTransientResourceException("Connection refused", "08001"))
+				: stored(ordersOf(call)));
+		consumer().accept(batch(order("a")));
+		assertThat(attempts).hasValue(4);
+		assertThat(this.deadLetters).isEmpty();
+		assertThat(this.events).containsExactly(ReadinessState.REFUSING_TRAFFIC, ReadinessState.ACCEPTING_TRAFFIC);
+	}
+
+	@Test
+	void retriesATimeoutAndAnUnexpectedFailureTooRatherThanDeadLettering() {
+		AtomicInteger attempts = new AtomicInteger();
+		given(this.store.storeRows(anyList())).willAnswer((call) -> switch (attempts.incrementAndGet()) {
+			case 1 -> Mono.never();
+			case 2 -> Mono.error(new IllegalStateException("pool closed"));
+			default -> stored(ordersOf(call));
+		});
+		OrderSinkProperties quickTimeout = new OrderSinkProperties("q.dlq", "q.dlx", Duration.ofMillis(50),
+				Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(10), 2, Duration.ofMillis(20),
+				DataSize.ofKilobytes(64), null);
+		consumer(quickTimeout).accept(batch(order("a")));
+		assertThat(attempts).hasValue(3);
+		assertThat(this.deadLetters).isEmpty();
+	}
+
+	@Test
+	void whenTheDatabaseRefusesABatchStoresItsOrdersOneByOneAndDeadLettersTheRefusedOne() {
+		given(this.store.storeRows(anyList())).willAnswer((call) -> {
+			List<OrderPlaced> orders = ordersOf(call);
+			if (orders.stream().anyMatch((order) -> order.medicationId().equals("refused"))) {
+				return Mono.error(new R2dbcDataIntegrityViolationException("timestamp out of range", "22008"));
+			}
+			return stored(orders);
+		});
+		consumer().accept(batch(order("a"), order("refused"), order("b")));
+		assertThat(this.meters.counter("orders.stored").count()).isEqualTo(2);
+		assertThat(this.deadLetters).singleElement().satisfies((letter) -> {
+			assertThat(letter.body()).contains("refused");
+			assertThat(letter.failure().kind()).isEqualTo("refused");
+			assertThat(letter.failure().message()).contains("22008");
+		});
+	}
+
+	@Test
+	void retriesDeadLetteringUntilTheBrokerConfirms() {
+		given(this.store.storeRows(anyList())).willAnswer((call) -> stored(ordersOf(call)));
+		AtomicInteger attempts = new AtomicInteger();
+		DeadLetterPublisher flaky = this.deadLetterPublisher;
+		this.deadLetterPublisher = (body, headers, failure) -> {
+			if (attempts.incrementAndGet() < 3) {
+				throw new IllegalStateException("no confirm");
+			}
+			flaky.publish(body, headers, failure);
+		};
+		consumer().accept(batch("garbage"));
+		assertThat(attempts).hasValue(3);
+		assertThat(this.deadLetters).hasSize(1);
+	}
+
+	@Test
+	void aShutdownDuringAnOutageLeavesTheBatchForRedeliveryAndDeadLettersNothing() throws Exception {
+		given(this.store.storeRows(anyList()))
+			.willReturn(Mono.error(new R2dbcNonTransientResourceException("Connection refused", "08001")));
+		OrderBatchConsumer consumer = consumer();
+		CompletableFuture<Void> running = CompletableFuture.runAsync(() -> consumer.accept(batch(order("a"))));
+		await().until(() -> this.events.contains(ReadinessState.REFUSING_TRAFFIC));
+		consumer.stop();
+		assertThatExceptionOfType(Exception.class).isThrownBy(() -> running.get(10, TimeUnit.SECONDS))
+			.havingRootCause()
+			.isInstanceOf(R2dbcNonTransientResourceException.class);
+		assertThat(running).isCompletedExceptionally();
+		assertThat(this.deadLetters).isEmpty();
+	}
+
+	@Test
+	void usesEachMessagesOwnHeaders() {
+		given(this.store.storeRows(anyList())).willAnswer((call) -> stored(ordersOf(call)));
+		UUID first = UUID.randomUUID();
+		UUID second = UUID.randomUUID();
+		List<OrderPlaced> written = new ArrayList<>();
+		given(this.store.storeRows(anyList())).willAnswer((call) -> {
+			written.addAll(ordersOf(call));
+			return stored(ordersOf(call));
+		});
+		String body = "{\"medicationId\": \"m\", \"sender_userId\": \"u\"}";
+		Message<List<byte[]>> batch = MessageBuilder.withPayload(List.of(body.getBytes(UTF_8), body.getBytes(UTF_8)))
+			.setHeader(RabbitReceivedMessages.BATCHED_HEADERS,
+					List.of(Map.of(RabbitReceivedMessages.MESSAGE_ID_HEADER, first.toString()),
+							Map.of(RabbitReceivedMessages.MESSAGE_ID_HEADER, second.toString())))
+			.build();
+		consumer().accept(batch);
+		assertThat(written).extracting(OrderPlaced::orderId)
+			.containsExactly(NewOrder.idForMessage(first.toString()), NewOrder.idForMessage(second.toString()));
+	}
+
+	private OrderBatchConsumer consumer() {
+		return consumer(properties);
+	}
+
+	private OrderBatchConsumer consumer(OrderSinkProperties settings) {
+		return new OrderBatchConsumer(
+				new InboundOrderDecoder(JsonMapper.builder().build(), Clock.systemUTC(), TestSigning.signature(),
+						new RabbitReceivedMessages(), null),
+				new RabbitReceivedMessages(), this.store,
+				(body, headers, failure) -> this.deadLetterPublisher.publish(body, headers, failure), settings,
+				(event) -> {
+					if (event instanceof AvailabilityChangeEvent<?> change) {
+						this.events.add(change.getState());
+					}
+				}, this.meters, MessageTracing.none());
+	}
+
+	private static List<OrderPlaced> ordersOf(InvocationOnMock call) {
+		List<OrderStore.Row> rows = call.getArgument(0);
+		return rows.stream().map(OrderStore.Row::order).toList();
+	}
+
+	private static Mono<StoreResult> stored(List<OrderPlaced> orders) {
+		return Mono.just(new StoreResult(orders.size(), 0, 0));
+	}
+
+	/**
+	 * A batch as the binder delivers it, order-source's messages signed.
+	 */
+	private static Message<List<byte[]>> batch(String... bodies) {
+		List<byte[]> payload = new ArrayList<>();
+		List<Map<String, Object>> headers = new ArrayList<>();
+		for (String body : bodies) {
+			byte[] bytes = body.getBytes(UTF_8);
+			payload.add(bytes);
+			headers
+				.add(body.contains("\"orderId\"") ? Map.of(OrderSignature.HEADER, TestSigning.sign(bytes)) : Map.of());
+		}
+		return MessageBuilder.withPayload(payload).setHeader(RabbitReceivedMessages.BATCHED_HEADERS, headers).build();
+	}
+
+	private static String order(String medication) {
+		return "{\"orderId\": \"" + UUID.randomUUID() + "\", \"medicationId\": \"" + medication
+				+ "\", \"sender_userId\": \"u\", \"status\": [\"PENDING\"], \"createdAt\": \"2026-11-24T08:00:00Z\", \"channel\": \"API\"}";
+	}
+
+	private static String legacy(String medication) {
+		return "{\"medicationId\": \"" + medication + "\", \"sender_userId\": \"u\"}";
+	}
+
+	private record DeadLetter(String body, DeadLetterPublisher.Failure failure) {
+	}
+
+}

@@ -1,0 +1,132 @@
+package dev.orderpipeline.source.http;
+
+import java.net.URI;
+import java.util.UUID;
+
+import dev.orderpipeline.contracts.NewOrder;
+import dev.orderpipeline.contracts.OrderChannel;
+import dev.orderpipeline.contracts.OrderPlaced;
+import dev.orderpipeline.security.Caller;
+import dev.orderpipeline.source.OrderSourceProperties;
+import dev.orderpipeline.source.intake.OrderIds;
+import dev.orderpipeline.source.intake.OrderIntake;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * The order routes: {@code POST /orders} and the legacy {@code POST /queue/neworder}.
+ * Reads the body and hands the order to the {@link OrderIntake}; both answer success only
+ * after the broker confirmed the order.
+ */
+@RestController
+class OrderController {
+
+	/** The legacy service's answer, typo included: its clients may compare it. */
+	static final String LEGACY_MESSAGE = "Order queued succesfully";
+
+	private final OrderRequestReader reader;
+
+	private final OrderIntake intake;
+
+	private final OrderSourceProperties properties;
+
+	/** Where stored orders are read, up to the order's id: built once, not per order. */
+	private final String storedOrders;
+
+	OrderController(OrderRequestReader reader, OrderIntake intake, OrderSourceProperties properties) {
+		this.reader = reader;
+		this.intake = intake;
+		this.properties = properties;
+		this.storedOrders = UriComponentsBuilder.fromUri(properties.readApiBaseUrl())
+			.path("/orders/")
+			.build()
+			.toUriString();
+	}
+
+	@PostMapping(path = "/orders", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Place an order",
+			description = "Answers 202 once the broker confirmed the order; the order is stored moments later "
+					+ "and can be read at Location. Needs scope orders:write; sender_userId must be the token's subject.",
+			requestBody = @RequestBody(required = true,
+					content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+							schema = @Schema(implementation = NewOrder.class))))
+	@ApiResponse(responseCode = "202", description = "Accepted: the broker confirmed the order")
+	@ProblemResponses
+	Mono<ResponseEntity<OrderAccepted>> place(ServerHttpRequest request,
+			@RequestHeader(name = OrderIds.IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
+		return accept(request, idempotencyKey, OrderChannel.API, true).map((order) -> {
+			URI location = URI.create(this.storedOrders + order.orderId());
+			return ResponseEntity.accepted().location(location).body(new OrderAccepted(order.orderId(), location));
+		});
+	}
+
+	@PostMapping(path = "/queue/neworder", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Place an order (legacy route)",
+			description = "The legacy service's route: status optional, unknown fields ignored, a body without "
+					+ "Content-Type read as JSON. Answers the legacy message once the broker confirmed the order.",
+			requestBody = @RequestBody(required = true,
+					content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+							schema = @Schema(implementation = NewOrder.class))))
+	@ApiResponse(responseCode = "200", description = "Queued: the broker confirmed the order")
+	@ProblemResponses
+	Mono<LegacyAccepted> placeLegacy(ServerHttpRequest request,
+			@RequestHeader(name = OrderIds.IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
+		return accept(request, idempotencyKey, OrderChannel.LEGACY_HTTP, false)
+			.map((order) -> new LegacyAccepted(LEGACY_MESSAGE, order.orderId()));
+	}
+
+	private Mono<OrderPlaced> accept(ServerHttpRequest request, String idempotencyKey, OrderChannel channel,
+			boolean rejectUnknownFields) {
+		return body(request).zipWith(Caller.current())
+			.flatMap((received) -> this.intake.place(this.reader.read(received.getT1(), rejectUnknownFields),
+					received.getT2().map(Authentication::getName), idempotencyKey, channel));
+	}
+
+	private Mono<byte[]> body(ServerHttpRequest request) {
+		MediaType contentType;
+		try {
+			contentType = request.getHeaders().getContentType();
+		}
+		catch (InvalidMediaTypeException ex) {
+			return Mono.error(new UnsupportedContentTypeException("Content-Type is not a valid media type"));
+		}
+		if (contentType != null && !isJson(contentType)) {
+			return Mono.error(new UnsupportedContentTypeException("Content-Type must be application/json, not "
+					+ contentType.getType() + "/" + contentType.getSubtype()));
+		}
+		int limit = Math.toIntExact(this.properties.maxBodySize().toBytes());
+		if (request.getHeaders().getContentLength() > limit) {
+			return Mono.error(new BodyTooLargeException(limit));
+		}
+		return DataBufferUtils.join(request.getBody(), limit).map((buffer) -> {
+			byte[] bytes = new byte[buffer.readableByteCount()];
+			buffer.read(bytes);
+			DataBufferUtils.release(buffer);
+			return bytes;
+		})
+			.onErrorMap(DataBufferLimitException.class, (ex) -> new BodyTooLargeException(limit))
+			.defaultIfEmpty(new byte[0]);
+	}
+
+	private static boolean isJson(MediaType contentType) {
+		return MediaType.APPLICATION_JSON.isCompatibleWith(contentType)
+				|| "json".equals(contentType.getSubtypeSuffix()) && "application".equals(contentType.getType());
+	}
+
+}

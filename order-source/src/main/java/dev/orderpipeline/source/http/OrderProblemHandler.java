@@ -1,0 +1,120 @@
+package dev.orderpipeline.source.http;
+
+import java.net.URI;
+import java.util.List;
+
+import dev.orderpipeline.source.OrderSourceProperties;
+import dev.orderpipeline.source.intake.FieldError;
+import dev.orderpipeline.source.intake.InvalidOrderRequestException;
+import dev.orderpipeline.source.intake.OrderMetrics;
+import dev.orderpipeline.source.intake.RateLimitedException;
+import dev.orderpipeline.source.intake.SenderMismatchException;
+import dev.orderpipeline.source.publishing.PublishFailedException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Turns every failure into {@code application/problem+json}: the field at fault for bad
+ * input, the order id and {@code Retry-After} when the broker did not confirm, and never
+ * internal detail.
+ */
+@RestControllerAdvice
+class OrderProblemHandler extends ResponseEntityExceptionHandler {
+
+	private static final Log logger = LogFactory.getLog(OrderProblemHandler.class);
+
+	private final OrderSourceProperties properties;
+
+	private final OrderMetrics metrics;
+
+	OrderProblemHandler(OrderSourceProperties properties, OrderMetrics metrics) {
+		this.properties = properties;
+		this.metrics = metrics;
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> invalidOrder(InvalidOrderRequestException ex) {
+		this.metrics.rejected("INVALID");
+		return fieldProblem(HttpStatus.BAD_REQUEST, "invalid-order", "Invalid order", ex.getMessage(), ex.getErrors());
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> bodyTooLarge(BodyTooLargeException ex) {
+		this.metrics.rejected("BODY_TOO_LARGE");
+		return fieldProblem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Body too large", ex.getMessage(),
+				List.of(new FieldError("body", ex.getMessage().substring("body ".length()))));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> unsupportedContentType(UnsupportedContentTypeException ex) {
+		this.metrics.rejected("UNSUPPORTED_CONTENT_TYPE");
+		return fieldProblem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-content-type", "Unsupported content type",
+				ex.getMessage(), List.of(new FieldError(HttpHeaders.CONTENT_TYPE, "must be application/json")));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> senderMismatch(SenderMismatchException ex) {
+		this.metrics.rejected("SENDER_MISMATCH");
+		return fieldProblem(HttpStatus.FORBIDDEN, "sender-mismatch", "Order in another sender's name", ex.getMessage(),
+				List.of(new FieldError("sender_userId", "must be the token's subject")));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> rateLimited(RateLimitedException ex) {
+		this.metrics.rejected("RATE_LIMITED");
+		long seconds = Math.max(1, (ex.getRetryAfter().toMillis() + 999) / 1000);
+		ProblemDetail problem = problem(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many orders",
+				ex.getMessage() + "; retry in " + seconds + " s");
+		return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+			.header(HttpHeaders.RETRY_AFTER, String.valueOf(seconds))
+			.body(problem);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> publishFailed(PublishFailedException ex) {
+		this.metrics.rejected(ex.getReason().name());
+		ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "order-not-confirmed",
+				"Order not confirmed by the broker",
+				ex.getMessage() + ". Retry with the same Idempotency-Key: the order is stored at most once.");
+		problem.setProperty("orderId", ex.getOrderId());
+		problem.setProperty("reason", ex.getReason());
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, this.properties.retryAfter().toSeconds())))
+			.body(problem);
+	}
+
+	@ExceptionHandler
+	Mono<ResponseEntity<Object>> unexpected(Exception ex, ServerWebExchange exchange) {
+		logger.error(
+				"Unexpected failure of " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath(),
+				ex);
+		ProblemDetail problem = problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+				"The order was not accepted. Retry with the same Idempotency-Key.");
+		return Mono.just(ResponseEntity.internalServerError().body(problem));
+	}
+
+	private static ResponseEntity<ProblemDetail> fieldProblem(HttpStatus status, String type, String title,
+			String detail, List<FieldError> errors) {
+		ProblemDetail problem = problem(status, type, title, detail);
+		problem.setProperty("errors", errors);
+		return ResponseEntity.status(status).body(problem);
+	}
+
+	private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setType(URI.create("https://orderpipeline.dev/problems/" + type));
+		problem.setTitle(title);
+		return problem;
+	}
+
+}

@@ -1,0 +1,42 @@
+package dev.orderpipeline.source.intake;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * Gives each order its identity once, at intake. A client's {@code Idempotency-Key}
+ * together with the sender determines the id, so a retried request names the same order
+ * and the sink stores it once.
+ */
+public final class OrderIds {
+
+	public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+	private static final int MAX_KEY_LENGTH = 255;
+
+	private OrderIds() {
+	}
+
+	/**
+	 * The id of an order.
+	 * @param idempotencyKey the client's key, or {@code null}
+	 * @param sender the order's sender
+	 * @return a fresh id without a key, else the id the key and sender determine
+	 * @throws InvalidOrderRequestException if the key is empty, longer than 255
+	 * characters or not printable ASCII
+	 */
+	static UUID forRequest(String idempotencyKey, String sender) {
+		if (idempotencyKey == null) {
+			return UUID.randomUUID();
+		}
+		if (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_KEY_LENGTH
+				|| !idempotencyKey.chars().allMatch((c) -> c >= 0x20 && c < 0x7f)) {
+			throw new InvalidOrderRequestException(IDEMPOTENCY_KEY,
+					"must be 1 to " + MAX_KEY_LENGTH + " printable ASCII characters");
+		}
+		byte[] name = ("order-pipeline/idempotency\n" + sender + "\n" + idempotencyKey)
+			.getBytes(StandardCharsets.UTF_8);
+		return UUID.nameUUIDFromBytes(name);
+	}
+
+}

@@ -1,0 +1,83 @@
+package dev.orderpipeline.source.intake;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.orderpipeline.contracts.NewOrder;
+import dev.orderpipeline.contracts.OrderChannel;
+import dev.orderpipeline.contracts.OrderPlaced;
+import dev.orderpipeline.source.publishing.OrderPublisher;
+import reactor.core.publisher.Mono;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The intake's rules, whatever the route: an order is placed in the caller's own name,
+ * within the sender's rate limit, under the id its {@code Idempotency-Key} determines and
+ * at the time it arrived; then it is published.
+ */
+@Component
+public class OrderIntake {
+
+	private final OrderPublisher publisher;
+
+	private final SenderRateLimiter rateLimiter;
+
+	private final OrderMetrics metrics;
+
+	private final Clock clock;
+
+	OrderIntake(OrderPublisher publisher, SenderRateLimiter rateLimiter, OrderMetrics metrics, Clock clock) {
+		this.publisher = publisher;
+		this.rateLimiter = rateLimiter;
+		this.metrics = metrics;
+		this.clock = clock;
+	}
+
+	/**
+	 * Places an order.
+	 * @param order the order as the client gave it, valid
+	 * @param caller the authenticated caller's name; empty for an anonymous legacy client
+	 * @param idempotencyKey the client's {@code Idempotency-Key}, or {@code null}
+	 * @param channel the route it came by
+	 * @return the order as published, once the broker durably accepted it; fails with
+	 * {@link SenderMismatchException}, {@link RateLimitedException},
+	 * {@link InvalidOrderRequestException} (the key) or
+	 * {@link dev.orderpipeline.source.publishing.PublishFailedException}
+	 */
+	public Mono<OrderPlaced> place(NewOrder order, Optional<String> caller, String idempotencyKey,
+			OrderChannel channel) {
+		OrderPlaced placed;
+		try {
+			placed = admit(order, caller, idempotencyKey, channel);
+		}
+		catch (RuntimeException ex) {
+			return Mono.error(ex);
+		}
+		return this.publisher.publish(placed).thenReturn(placed);
+	}
+
+	private OrderPlaced admit(NewOrder order, Optional<String> caller, String idempotencyKey, OrderChannel channel) {
+		UUID orderId;
+		if (caller.isPresent()) {
+			if (!caller.get().equals(order.senderUserId())) {
+				throw new SenderMismatchException();
+			}
+			this.rateLimiter.acquire(order.senderUserId());
+			orderId = OrderIds.forRequest(idempotencyKey, order.senderUserId());
+		}
+		else {
+			// Anyone may name any sender here: an anonymous order takes neither an id nor
+			// an allowance of the sender's own, so its key is not honoured.
+			this.rateLimiter.acquireAnonymous(order.senderUserId());
+			orderId = OrderIds.forRequest(null, order.senderUserId());
+		}
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+		this.metrics.accepted(channel);
+		return order.toEvent(orderId, now, channel);
+	}
+
+}

@@ -1,0 +1,134 @@
+package dev.orderpipeline.source.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.orderpipeline.contracts.GoldenSamples;
+import dev.orderpipeline.testsupport.TestTokens;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.cloud.stream.binder.test.EnableTestBinder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The OpenAPI document describes the routes the service really serves, with the request
+ * body of the contract's schema, and is public (the UI too).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
+@AutoConfigureWebTestClient
+@EnableTestBinder
+class OrderSourceApiDocsTests {
+
+	@Autowired
+	private WebTestClient client;
+
+	@Autowired
+	private JsonMapper json;
+
+	@Autowired
+	private RequestMappingHandlerMapping mappings;
+
+	@DynamicPropertySource
+	static void tokens(DynamicPropertyRegistry registry) {
+		TestTokens.shared().register(registry);
+	}
+
+	@Test
+	void documentsExactlyTheRoutesTheServiceServes() {
+		JsonNode docs = apiDocs();
+		Set<String> documented = new TreeSet<>();
+		docs.get("paths")
+			.properties()
+			.forEach((path) -> path.getValue()
+				.propertyNames()
+				.forEach((method) -> documented.add(method.toUpperCase() + " " + path.getKey())));
+		Set<String> served = new TreeSet<>();
+		// The service's own handlers; springdoc's endpoints describe, they are not the
+		// API.
+		this.mappings.getHandlerMethods()
+			.entrySet()
+			.stream()
+			.filter((mapping) -> mapping.getValue().getBeanType().getPackageName().startsWith("dev.orderpipeline"))
+			.forEach((mapping) -> mapping.getKey()
+				.getPatternsCondition()
+				.getPatterns()
+				.forEach((pattern) -> mapping.getKey()
+					.getMethodsCondition()
+					.getMethods()
+					.forEach((verb) -> served.add(verb.name() + " " + pattern.getPatternString()))));
+		assertThat(documented).isEqualTo(served).contains("POST /orders", "POST /queue/neworder");
+	}
+
+	@Test
+	void theRequestBodyHasTheFieldsOfTheContractSchema() throws IOException {
+		JsonNode docs = apiDocs();
+		JsonNode contract;
+		try (InputStream schema = getClass().getClassLoader().getResourceAsStream(GoldenSamples.LEGACY_ORDER_SCHEMA)) {
+			contract = this.json.readTree(schema);
+		}
+		for (String path : new String[] { "/orders", "/queue/neworder" }) {
+			JsonNode body = docs.at("/paths/" + path.replace("/", "~1") + "/post/requestBody");
+			assertThat(body.get("required").booleanValue()).isTrue();
+			String reference = body.at("/content/application~1json/schema/$ref").stringValue();
+			JsonNode schema = docs.at("/components/schemas/" + reference.substring(reference.lastIndexOf('/') + 1));
+			assertThat(new TreeSet<>(schema.get("properties").propertyNames()))
+				.isEqualTo(new TreeSet<>(contract.get("properties").propertyNames()));
+			assertThat(schema.at("/properties/status/items/enum").values().stream().map(JsonNode::stringValue))
+				.containsExactlyInAnyOrderElementsOf(enumOfStatus());
+		}
+	}
+
+	@Test
+	void documentsTheAnswersAndTheBearerToken() {
+		JsonNode docs = apiDocs();
+		Set<String> answers = new HashSet<>(docs.at("/paths/~1orders/post/responses").propertyNames());
+		assertThat(answers).containsExactlyInAnyOrder("202", "400", "401", "403", "413", "415", "429", "503");
+		assertThat(docs.at("/paths/~1orders/post/responses/400/content/application~1problem+json").isMissingNode())
+			.isFalse();
+		assertThat(docs.at("/components/securitySchemes/bearer/scheme").stringValue()).isEqualTo("bearer");
+		assertThat(docs.at("/security/0/bearer").isArray()).isTrue();
+	}
+
+	@Test
+	void theUiIsServedWithoutAToken() {
+		this.client.get()
+			.uri("/swagger-ui.html")
+			.exchange()
+			.expectStatus()
+			.value((status) -> assertThat(status).isIn(200, 302));
+	}
+
+	private JsonNode apiDocs() {
+		byte[] body = this.client.get()
+			.uri("/v3/api-docs")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		return this.json.readTree(body);
+	}
+
+	private static Set<String> enumOfStatus() {
+		Set<String> names = new TreeSet<>();
+		for (dev.orderpipeline.contracts.OrderStatus status : dev.orderpipeline.contracts.OrderStatus.values()) {
+			names.add(status.name());
+		}
+		return names;
+	}
+
+}
