@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Timer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -113,10 +114,9 @@ public class OrderPublisher {
 		// The time limit counts from here, the wait for the broker's client included.
 		return Mono
 			.fromFuture(publication.accepted().orTimeout(this.confirmTimeoutMillis, TimeUnit.MILLISECONDS), false)
-			// An order out of time, or whose client is gone, is withdrawn if it was not
-			// sent yet, so it is not published after its answer.
+			// An order out of time is withdrawn if it was not sent yet, so it is not
+			// published after its answer.
 			.doOnError((ex) -> publication.handedOver().cancel(false))
-			.doOnCancel(() -> publication.handedOver().cancel(false))
 			// A failure is answered off the thread that failed the future: the adapter's
 			// sender (which goes on sending; in an outage every order of a batch fails,
 			// each logged) or the JDK's timer.
@@ -134,7 +134,14 @@ public class OrderPublisher {
 					return failure(orderId, ex);
 				}
 			})
-			.doFinally((signal) -> place.answered());
+			.doFinally((signal) -> {
+				// So is the order of a client gone: once the wait above is cancelled, so
+				// that the withdrawal is not answered to nobody.
+				if (signal == SignalType.CANCEL) {
+					publication.handedOver().cancel(false);
+				}
+				place.answered();
+			});
 	}
 
 	private static PublishFailedException failure(UUID orderId, Throwable ex) {
