@@ -1,0 +1,60 @@
+package dev.orderpipeline.source;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.bootstrap.DefaultBootstrapContext;
+import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
+import org.springframework.boot.context.config.ConfigDataResourceNotFoundException;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.DefaultResourceLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The broker's settings come with the binder chosen by {@code ORDERS_BINDER}: RabbitMQ's
+ * by default, and a binder without an adapter stops the start, named.
+ */
+class BinderSettingsTests {
+
+	@Test
+	void rabbitIsTheDefaultAndBringsTheBrokersSettings() {
+		ConfigurableEnvironment settings = settings(Map.of());
+		assertThat(settings.getProperty("spring.rabbitmq.publisher-confirm-type")).isEqualTo("correlated");
+		assertThat(settings.getProperty("spring.cloud.stream.rabbit.bindings.orders-out-0.producer.delivery-mode"))
+			.isEqualTo("persistent");
+		assertThat(settings.getProperty("spring.cloud.stream.bindings.orders-out-0.producer.required-groups"))
+			.isEqualTo("create_order_queue");
+	}
+
+	@Test
+	void thePublishOnlyProfileDeclaresNothing() {
+		ConfigurableEnvironment settings = settings(Map.of(), "publish-only");
+		assertThat(settings.getProperty("spring.cloud.stream.bindings.orders-out-0.producer.required-groups"))
+			.isEmpty();
+		assertThat(settings.getProperty("spring.cloud.stream.rabbit.bindings.orders-out-0.producer.declare-exchange"))
+			.isEqualTo("false");
+	}
+
+	@Test
+	void aBinderWithoutAnAdapterStopsTheStartNamingIt() {
+		assertThatExceptionOfType(ConfigDataResourceNotFoundException.class)
+			.isThrownBy(() -> settings(Map.of("ORDERS_BINDER", "kafka")))
+			.withMessageContaining("binders/kafka.yml");
+	}
+
+	static ConfigurableEnvironment settings(Map<String, Object> variables, String... profiles) {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources()
+			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
+					StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
+		ConfigDataEnvironmentPostProcessor.applyTo(environment, new DefaultResourceLoader(),
+				new DefaultBootstrapContext(), profiles);
+		return environment;
+	}
+
+}
