@@ -41,6 +41,11 @@ class BinderSettingsTests {
 	}
 
 	@Test
+	void theBrokersHealthComesWithItsBinder() {
+		assertThat(settings(Map.of()).getProperty("management.health.rabbit.enabled")).isEqualTo("true");
+	}
+
+	@Test
 	void aBinderWithoutAnAdapterStopsTheStartNamingIt() {
 		assertThatExceptionOfType(ConfigDataResourceNotFoundException.class)
 			.isThrownBy(() -> settings(Map.of("ORDERS_BINDER", "kafka")))

@@ -15,12 +15,10 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.Return;
-import com.rabbitmq.client.ShutdownSignalException;
 import dev.orderpipeline.sink.deadletters.DeadLetter;
 import dev.orderpipeline.sink.deadletters.DeadLetterCommandException;
 import dev.orderpipeline.sink.deadletters.DeadLetters;
 
-import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 /**
@@ -32,7 +30,7 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  */
 class RabbitDeadLetterQueue implements DeadLetters {
 
-	private final ConnectionFactory connectionFactory;
+	private final CommandChannels channels;
 
 	private final String queue;
 
@@ -52,7 +50,7 @@ class RabbitDeadLetterQueue implements DeadLetters {
 	 */
 	RabbitDeadLetterQueue(ConnectionFactory connectionFactory, String queue, String deadLetterQueue, int maxReplays,
 			Duration confirmTimeout) {
-		this.connectionFactory = connectionFactory;
+		this.channels = new CommandChannels(connectionFactory);
 		this.queue = queue;
 		this.deadLetterQueue = deadLetterQueue;
 		this.maxReplays = maxReplays;
@@ -82,7 +80,7 @@ class RabbitDeadLetterQueue implements DeadLetters {
 	 */
 	@Override
 	public Page list(int page, int size) {
-		return withChannel((channel) -> {
+		return this.channels.withChannel((channel) -> {
 			long depth = channel.queueDeclarePassive(this.deadLetterQueue).getMessageCount();
 			long first = (long) (page - 1) * size + 1;
 			long last = (long) page * size;
@@ -114,7 +112,7 @@ class RabbitDeadLetterQueue implements DeadLetters {
 	 */
 	@Override
 	public Replay replay(Selection selection, Progress progress) {
-		return withChannel((channel) -> {
+		return this.channels.withChannel((channel) -> {
 			long depth = channel.queueDeclarePassive(this.deadLetterQueue).getMessageCount();
 			channel.confirmSelect();
 			AtomicReference<Return> returned = new AtomicReference<>();
@@ -200,65 +198,6 @@ class RabbitDeadLetterQueue implements DeadLetters {
 	private static String describe(DeadLetter deadLetter) {
 		return "the message at position " + deadLetter.position()
 				+ ((deadLetter.orderId() != null) ? " (order " + deadLetter.orderId() + ")" : "");
-	}
-
-	private <T> T withChannel(ChannelCallback<T> callback) {
-		Channel channel;
-		try {
-			channel = this.connectionFactory.createConnection().getDelegate().createChannel();
-		}
-		catch (AmqpException | IOException ex) {
-			throw new DeadLetterCommandException("Cannot connect to RabbitMQ at " + this.connectionFactory.getHost()
-					+ ":" + this.connectionFactory.getPort() + ": " + mostSpecificMessage(ex), ex);
-		}
-		try {
-			return callback.doWith(channel);
-		}
-		catch (IOException | ShutdownSignalException ex) {
-			throw new DeadLetterCommandException("RabbitMQ refused: " + mostSpecificMessage(ex), ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new DeadLetterCommandException("Interrupted", ex);
-		}
-		finally {
-			// Closing the channel puts every message it holds unacknowledged back.
-			abort(channel);
-		}
-	}
-
-	private static void abort(Channel channel) {
-		try {
-			channel.abort();
-		}
-		catch (IOException ex) {
-			// Closed already: the broker has put the messages back.
-		}
-	}
-
-	private static String mostSpecificMessage(Throwable ex) {
-		String message = ex.getMessage();
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof ShutdownSignalException shutdown
-					&& shutdown.getReason() instanceof AMQP.Channel.Close close) {
-				return close.getReplyText();
-			}
-			if (cause instanceof ShutdownSignalException shutdown
-					&& shutdown.getReason() instanceof AMQP.Connection.Close close) {
-				return close.getReplyText();
-			}
-			if (cause.getMessage() != null) {
-				message = cause.getMessage();
-			}
-		}
-		return message;
-	}
-
-	@FunctionalInterface
-	private interface ChannelCallback<T> {
-
-		T doWith(Channel channel) throws IOException, InterruptedException;
-
 	}
 
 }

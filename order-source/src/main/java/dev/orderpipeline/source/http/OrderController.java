@@ -1,7 +1,6 @@
 package dev.orderpipeline.source.http;
 
 import java.net.URI;
-import java.util.UUID;
 
 import dev.orderpipeline.contracts.NewOrder;
 import dev.orderpipeline.contracts.OrderChannel;

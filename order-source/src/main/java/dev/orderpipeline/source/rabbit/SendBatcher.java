@@ -3,8 +3,6 @@ package dev.orderpipeline.source.rabbit;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -54,16 +52,10 @@ final class SendBatcher implements DisposableBean {
 
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
-	private final Object lock = new Object();
-
-	private final BlockingQueue<QueuedSend> queue;
+	private final SendQueue queue;
 
 	private final ExecutorService thread = Executors
 		.newSingleThreadExecutor(new CustomizableThreadFactory("order-publish-"));
-
-	private boolean stopped;
-
-	private Throwable death;
 
 	private volatile Consumer<Runnable> scope = Runnable::run;
 
@@ -78,7 +70,7 @@ final class SendBatcher implements DisposableBean {
 	SendBatcher(OrderSourceProperties properties, ApplicationEventPublisher events, Duration linger) {
 		this.events = events;
 		this.lingerNanos = linger.toNanos();
-		this.queue = new ArrayBlockingQueue<>(properties.maxInFlight());
+		this.queue = new SendQueue(properties.maxInFlight());
 		this.thread.execute(this::sendBatches);
 	}
 
@@ -108,28 +100,12 @@ final class SendBatcher implements DisposableBean {
 	 * {@link IllegalStateException} once the service stops
 	 */
 	CompletableFuture<Boolean> send(Callable<Boolean> send) {
-		QueuedSend queued = new QueuedSend(send);
-		synchronized (this.lock) {
-			if (this.stopped) {
-				queued.fail(refusal());
-			}
-			else if (!this.queue.offer(queued)) {
-				queued.fail(new RejectedExecutionException("Too many orders wait to be sent"));
-			}
-		}
-		// A send its caller gave up on (answered already, or gone) leaves the
-		// queue, so it holds no place another order could take.
-		queued.whenComplete((sent, ex) -> {
-			if (queued.isCancelled()) {
-				this.queue.remove(queued);
-			}
-		});
-		return queued;
+		return this.queue.add(send);
 	}
 
 	@Override
 	public void destroy() throws InterruptedException {
-		stop();
+		this.queue.stop();
 		this.thread.shutdownNow();
 		// The send under way, if any, finishes before the broker connection closes.
 		if (!awaitStopped(STOP_TIMEOUT)) {
@@ -146,25 +122,6 @@ final class SendBatcher implements DisposableBean {
 		return this.thread.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
-	private boolean isStopped() {
-		synchronized (this.lock) {
-			return this.stopped;
-		}
-	}
-
-	private IllegalStateException refusal() {
-		synchronized (this.lock) {
-			return (this.death != null) ? new IllegalStateException("The order sender stopped", this.death)
-					: new IllegalStateException("The service is stopping");
-		}
-	}
-
-	private void stop() {
-		synchronized (this.lock) {
-			this.stopped = true;
-		}
-	}
-
 	private void sendBatches() {
 		// The sends taken from the queue and not run yet: should the thread die, the
 		// finally block below answers them.
@@ -175,7 +132,7 @@ final class SendBatcher implements DisposableBean {
 					pending.add(this.queue.take());
 				}
 				catch (InterruptedException ex) {
-					if (isStopped()) {
+					if (this.queue.isStopped()) {
 						Thread.currentThread().interrupt();
 						return;
 					}
@@ -189,9 +146,7 @@ final class SendBatcher implements DisposableBean {
 		catch (Throwable ex) {
 			logger.error("The order sender stopped; orders are refused from now on and the service reports "
 					+ "itself broken (liveness)", ex);
-			synchronized (this.lock) {
-				this.death = ex;
-			}
+			this.queue.died(ex);
 			try {
 				AvailabilityChangeEvent.publish(this.events, this, LivenessState.BROKEN);
 			}
@@ -202,17 +157,17 @@ final class SendBatcher implements DisposableBean {
 		}
 		finally {
 			// No send is queued once stopped, so none is left behind.
-			stop();
+			this.queue.stop();
 			this.queue.drainTo(pending);
-			IllegalStateException refusal = refusal();
+			IllegalStateException refusal = this.queue.refusal();
 			pending.forEach((send) -> send.fail(refusal));
 		}
 	}
 
 	private void sendAll(Deque<QueuedSend> pending) {
 		while (!pending.isEmpty()) {
-			if (isStopped()) {
-				IllegalStateException refusal = refusal();
+			if (this.queue.isStopped()) {
+				IllegalStateException refusal = this.queue.refusal();
 				pending.forEach((send) -> send.fail(refusal));
 				pending.clear();
 				return;
@@ -255,12 +210,12 @@ final class SendBatcher implements DisposableBean {
 					return;
 				}
 			}
-			if (isStopped() || this.scope != scope) {
+			if (this.queue.isStopped() || this.scope != scope) {
 				return;
 			}
 			QueuedSend next;
 			try {
-				next = this.queue.poll(this.lingerNanos, TimeUnit.NANOSECONDS);
+				next = this.queue.poll(this.lingerNanos);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -281,9 +236,9 @@ final class SendBatcher implements DisposableBean {
 		// The RabbitMQ client's non-blocking IO drops a frame handed to it on an
 		// interrupted thread: an interrupt does not reach a send. Once stopping, the
 		// rest of the batch is refused.
-		if (Thread.interrupted() && isStopped()) {
+		if (Thread.interrupted() && this.queue.isStopped()) {
 			Thread.currentThread().interrupt();
-			send.fail(refusal());
+			send.fail(this.queue.refusal());
 			return;
 		}
 		send.run();

@@ -9,7 +9,6 @@ import dev.orderpipeline.source.intake.OrderIntake;
 import dev.orderpipeline.source.intake.OrderMetrics;
 import dev.orderpipeline.source.intake.SenderRateLimiter;
 import dev.orderpipeline.source.publishing.OrderPublisher;
-import dev.orderpipeline.source.publishing.PublishFailedException;
 import dev.orderpipeline.testsupport.TestTokens;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
