@@ -103,19 +103,24 @@ class AsyncApiTests {
 		JsonNode source = yaml
 			.readTree(Files.readString(Path.of("../order-source/src/main/resources/application.yml")));
 		JsonNode sink = yaml.readTree(Files.readString(Path.of("../order-sink/src/main/resources/application.yml")));
+		// The RabbitMQ binder's settings (the first document of each file).
+		JsonNode sourceOnRabbit = yaml
+			.readTree(Files.readString(Path.of("../order-source/src/main/resources/binders/rabbit.yml")));
+		JsonNode sinkOnRabbit = yaml
+			.readTree(Files.readString(Path.of("../order-sink/src/main/resources/binders/rabbit.yml")));
 		String queue = source.at("/orders/queue").asString();
 		assertThat(queue).isNotBlank().isEqualTo(sink.at("/orders/queue").asString());
 		// Both bind to the queue's name: the source's exchange and required group, the
 		// sink's queue.
 		assertThat(source.at("/spring/cloud/stream/bindings/orders-out-0/destination").asString())
 			.isEqualTo("${orders.queue}");
-		assertThat(source.at("/spring/cloud/stream/bindings/orders-out-0/producer/required-groups").asString())
+		assertThat(sourceOnRabbit.at("/spring/cloud/stream/bindings/orders-out-0/producer/required-groups").asString())
 			.isEqualTo("${orders.queue}");
 		assertThat(sink.at("/spring/cloud/stream/bindings/orderSink-in-0/group").asString())
 			.isEqualTo("${orders.queue}");
-		assertThat(source.at("/spring/cloud/stream/rabbit/bindings/orders-out-0/producer/queue-name-group-only")
+		assertThat(sourceOnRabbit.at("/spring/cloud/stream/rabbit/bindings/orders-out-0/producer/queue-name-group-only")
 			.asBoolean()).isTrue();
-		assertThat(sink.at("/spring/cloud/stream/rabbit/bindings/orderSink-in-0/consumer/queue-name-group-only")
+		assertThat(sinkOnRabbit.at("/spring/cloud/stream/rabbit/bindings/orderSink-in-0/consumer/queue-name-group-only")
 			.asBoolean()).isTrue();
 		String deadLetterQueue = sink.at("/orders/sink/dead-letter-queue").asString().replace("${orders.queue}", queue);
 
