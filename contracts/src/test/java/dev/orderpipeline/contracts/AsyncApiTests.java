@@ -104,10 +104,10 @@ class AsyncApiTests {
 			.readTree(Files.readString(Path.of("../order-source/src/main/resources/application.yml")));
 		JsonNode sink = yaml.readTree(Files.readString(Path.of("../order-sink/src/main/resources/application.yml")));
 		// The RabbitMQ binder's settings (the first document of each file).
-		JsonNode sourceOnRabbit = yaml
-			.readTree(Files.readString(Path.of("../order-source/src/main/resources/binders/rabbit.yml")));
-		JsonNode sinkOnRabbit = yaml
-			.readTree(Files.readString(Path.of("../order-sink/src/main/resources/binders/rabbit.yml")));
+		JsonNode sourceOnRabbit = yaml.readTree(
+				Files.readString(Path.of("../order-source/src/main/resources/binders/rabbit.yml")).split("\n---\n")[0]);
+		JsonNode sinkOnRabbit = yaml.readTree(
+				Files.readString(Path.of("../order-sink/src/main/resources/binders/rabbit.yml")).split("\n---\n")[0]);
 		String queue = source.at("/orders/queue").asString();
 		assertThat(queue).isNotBlank().isEqualTo(sink.at("/orders/queue").asString());
 		// Both bind to the queue's name: the source's exchange and required group, the
