@@ -2,15 +2,11 @@ package dev.orderpipeline.sink;
 
 import java.util.Map;
 
+import dev.orderpipeline.testsupport.ServiceSettings;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.bootstrap.DefaultBootstrapContext;
-import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
 import org.springframework.boot.context.config.ConfigDataResourceNotFoundException;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
-import org.springframework.core.io.DefaultResourceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -24,7 +20,7 @@ class BinderSettingsTests {
 
 	@Test
 	void rabbitIsTheDefaultAndBringsTheBrokersSettingsAndHealth() {
-		ConfigurableEnvironment settings = settings(Map.of());
+		ConfigurableEnvironment settings = ServiceSettings.load(Map.of());
 		assertThat(settings.getProperty("spring.rabbitmq.max-inbound-message-body-size")).isEqualTo("128KB");
 		assertThat(settings.getProperty("spring.cloud.stream.rabbit.bindings.orderSink-in-0.consumer.batch-size"))
 			.isEqualTo("200");
@@ -35,30 +31,20 @@ class BinderSettingsTests {
 
 	@Test
 	void theDeadLetterCommandsQuietTheBrokerClient() {
-		ConfigurableEnvironment settings = settings(Map.of(), "dead-letters");
+		ConfigurableEnvironment settings = ServiceSettings.load(Map.of(), "dead-letters");
 		assertThat(settings.getProperty("logging.level.com.rabbitmq.client")).isEqualTo("off");
 	}
 
 	@Test
 	void theBrokersHealthComesWithItsBinder() {
-		assertThat(settings(Map.of()).getProperty("management.health.rabbit.enabled")).isEqualTo("true");
+		assertThat(ServiceSettings.load(Map.of()).getProperty("management.health.rabbit.enabled")).isEqualTo("true");
 	}
 
 	@Test
 	void aBinderWithoutAnAdapterStopsTheStartNamingIt() {
 		assertThatExceptionOfType(ConfigDataResourceNotFoundException.class)
-			.isThrownBy(() -> settings(Map.of("ORDERS_BINDER", "kafka")))
+			.isThrownBy(() -> ServiceSettings.load(Map.of("ORDERS_BINDER", "kafka")))
 			.withMessageContaining("binders/kafka.yml");
-	}
-
-	static ConfigurableEnvironment settings(Map<String, Object> variables, String... profiles) {
-		StandardEnvironment environment = new StandardEnvironment();
-		environment.getPropertySources()
-			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
-					StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
-		ConfigDataEnvironmentPostProcessor.applyTo(environment, new DefaultResourceLoader(),
-				new DefaultBootstrapContext(), profiles);
-		return environment;
 	}
 
 }

@@ -2,15 +2,11 @@ package dev.orderpipeline.source;
 
 import java.util.Map;
 
+import dev.orderpipeline.testsupport.ServiceSettings;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.bootstrap.DefaultBootstrapContext;
-import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
 import org.springframework.boot.context.config.ConfigDataResourceNotFoundException;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
-import org.springframework.core.io.DefaultResourceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -23,7 +19,7 @@ class BinderSettingsTests {
 
 	@Test
 	void rabbitIsTheDefaultAndBringsTheBrokersSettings() {
-		ConfigurableEnvironment settings = settings(Map.of());
+		ConfigurableEnvironment settings = ServiceSettings.load(Map.of());
 		assertThat(settings.getProperty("spring.rabbitmq.publisher-confirm-type")).isEqualTo("correlated");
 		assertThat(settings.getProperty("spring.cloud.stream.rabbit.bindings.orders-out-0.producer.delivery-mode"))
 			.isEqualTo("persistent");
@@ -33,7 +29,7 @@ class BinderSettingsTests {
 
 	@Test
 	void thePublishOnlyProfileDeclaresNothing() {
-		ConfigurableEnvironment settings = settings(Map.of(), "publish-only");
+		ConfigurableEnvironment settings = ServiceSettings.load(Map.of(), "publish-only");
 		assertThat(settings.getProperty("spring.cloud.stream.bindings.orders-out-0.producer.required-groups"))
 			.isEmpty();
 		assertThat(settings.getProperty("spring.cloud.stream.rabbit.bindings.orders-out-0.producer.declare-exchange"))
@@ -42,24 +38,14 @@ class BinderSettingsTests {
 
 	@Test
 	void theBrokersHealthComesWithItsBinder() {
-		assertThat(settings(Map.of()).getProperty("management.health.rabbit.enabled")).isEqualTo("true");
+		assertThat(ServiceSettings.load(Map.of()).getProperty("management.health.rabbit.enabled")).isEqualTo("true");
 	}
 
 	@Test
 	void aBinderWithoutAnAdapterStopsTheStartNamingIt() {
 		assertThatExceptionOfType(ConfigDataResourceNotFoundException.class)
-			.isThrownBy(() -> settings(Map.of("ORDERS_BINDER", "kafka")))
+			.isThrownBy(() -> ServiceSettings.load(Map.of("ORDERS_BINDER", "kafka")))
 			.withMessageContaining("binders/kafka.yml");
-	}
-
-	static ConfigurableEnvironment settings(Map<String, Object> variables, String... profiles) {
-		StandardEnvironment environment = new StandardEnvironment();
-		environment.getPropertySources()
-			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
-					StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
-		ConfigDataEnvironmentPostProcessor.applyTo(environment, new DefaultResourceLoader(),
-				new DefaultBootstrapContext(), profiles);
-		return environment;
 	}
 
 }

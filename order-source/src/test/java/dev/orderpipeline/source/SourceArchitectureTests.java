@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class SourceArchitectureTests {
 
@@ -39,6 +40,13 @@ class SourceArchitectureTests {
 	@Test
 	void onlyTheAdaptersUseBrokerTypes() {
 		this.boundaries.assertOnlyTheAdaptersUseBrokerTypes();
+	}
+
+	@Test
+	void theRulesSeeTheAdaptersOwnBrokerTypes() {
+		BinderBoundaries withoutAdapters = new BinderBoundaries("dev.orderpipeline.source");
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(withoutAdapters::assertOnlyTheAdaptersUseBrokerTypes);
 	}
 
 	@Test
