@@ -2,6 +2,7 @@ package dev.orderpipeline.source.publishing;
 
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import io.micrometer.context.ContextSnapshot;
 
@@ -37,15 +38,17 @@ public interface OrderBroker {
 	/**
 	 * An order's message on its way to the broker.
 	 *
-	 * @param handedOver completes once the send has returned (the message is with the
-	 * broker's client), fails if it could not be sent; cancelling it withdraws a message
-	 * whose send has not started, and a send under way cannot be cancelled, so this is
-	 * done only once nothing is being sent any more
+	 * @param sendOver completes once nothing is being sent any more: the send returned
+	 * (the message is with the broker's client), failed, or was withdrawn before it
+	 * started
 	 * @param accepted completes once the broker has durably accepted the message; fails
-	 * with {@link PublishFailedException} when the broker refused it, or with the cause
-	 * of a failed send
+	 * with a {@link PublishFailedException} when the broker refused it, or with the cause
+	 * of a failed send (either possibly wrapped in a
+	 * {@link java.util.concurrent.CompletionException})
+	 * @param withdraw withdraws the message if its send has not started; a send under way
+	 * is not interrupted
 	 */
-	record Publication(CompletableFuture<?> handedOver, CompletableFuture<Void> accepted) {
+	record Publication(CompletionStage<?> sendOver, CompletableFuture<Void> accepted, Runnable withdraw) {
 
 	}
 

@@ -1,6 +1,7 @@
 package dev.orderpipeline.source.publishing;
 
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -92,19 +93,19 @@ public class OrderPublisher {
 					"The broker is blocking publishers", null));
 		}
 		byte[] payload = this.json.writeValueAsBytes(order);
+		MessageBuilder<byte[]> message = MessageBuilder.withPayload(payload)
+			.setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON_VALUE)
+			.setHeader(OrderSignature.HEADER, this.signature.sign(payload));
 		InFlightLimit.Place place = this.inFlight.tryTake();
 		if (place == null) {
 			return Mono.error(new PublishFailedException(orderId, PublishFailedException.Reason.OVERLOADED,
 					"Too many orders are waiting for the broker", null));
 		}
 		long start = System.nanoTime();
-		MessageBuilder<byte[]> message = MessageBuilder.withPayload(payload)
-			.setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON_VALUE)
-			.setHeader(OrderSignature.HEADER, this.signature.sign(payload));
 		OrderBroker.Publication publication;
 		try {
 			publication = this.broker.send(orderId, message, trace);
-			publication.handedOver().whenComplete((sent, ex) -> place.sendOver());
+			publication.sendOver().whenComplete((sent, ex) -> place.sendOver());
 		}
 		catch (RuntimeException | Error ex) {
 			place.sendOver();
@@ -116,15 +117,15 @@ public class OrderPublisher {
 			.fromFuture(publication.accepted().orTimeout(this.confirmTimeoutMillis, TimeUnit.MILLISECONDS), false)
 			// An order out of time is withdrawn if it was not sent yet, so it is not
 			// published after its answer.
-			.doOnError((ex) -> publication.handedOver().cancel(false))
+			.doOnError((ex) -> publication.withdraw().run())
 			// A failure is answered off the thread that failed the future: the adapter's
 			// sender (which goes on sending; in an outage every order of a batch fails,
-			// each logged) or the JDK's timer.
-			.onErrorResume((ex) -> Mono.<Void>error(ex).publishOn(Schedulers.parallel()))
-			// The answer is built on the thread that completes the future: the broker
-			// client's IO thread. Netty hands the write to the request's event loop.
-			// Nothing downstream blocks; a hop to a scheduler or to the event loop in
-			// between measured slower.
+			// each logged), the broker client's IO thread (a refusal) or the JDK's timer.
+			.onErrorResume((ex) -> Mono.<Void>error(unwrapped(ex)).publishOn(Schedulers.parallel()))
+			// An acceptance is answered on the thread that completes the future: the
+			// broker client's IO thread. Netty hands the write to the request's event
+			// loop. Nothing downstream blocks; a hop to a scheduler or to the event loop
+			// in between measured slower.
 			.doOnSuccess((done) -> {
 				this.confirmed.increment();
 				this.confirmLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -138,10 +139,14 @@ public class OrderPublisher {
 				// So is the order of a client gone: once the wait above is cancelled, so
 				// that the withdrawal is not answered to nobody.
 				if (signal == SignalType.CANCEL) {
-					publication.handedOver().cancel(false);
+					publication.withdraw().run();
 				}
 				place.answered();
 			});
+	}
+
+	private static Throwable unwrapped(Throwable ex) {
+		return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
 	}
 
 	private static PublishFailedException failure(UUID orderId, Throwable ex) {

@@ -3,6 +3,7 @@ package dev.orderpipeline.source.rabbit;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * A send waiting for the sender's thread, and its outcome: whether the binding took the
@@ -13,10 +14,18 @@ final class QueuedSend extends CompletableFuture<Boolean> {
 
 	private final Callable<Boolean> send;
 
+	private final Consumer<QueuedSend> onWithdrawal;
+
 	private final AtomicBoolean started = new AtomicBoolean();
 
-	QueuedSend(Callable<Boolean> send) {
+	/**
+	 * A send to queue.
+	 * @param send what sends the order
+	 * @param onWithdrawal takes it out of its queue when it is withdrawn
+	 */
+	QueuedSend(Callable<Boolean> send, Consumer<QueuedSend> onWithdrawal) {
 		this.send = send;
+		this.onWithdrawal = onWithdrawal;
 	}
 
 	/**
@@ -55,7 +64,13 @@ final class QueuedSend extends CompletableFuture<Boolean> {
 
 	@Override
 	public boolean cancel(boolean mayInterruptIfRunning) {
-		return this.started.compareAndSet(false, true) && super.cancel(mayInterruptIfRunning);
+		if (!this.started.compareAndSet(false, true)) {
+			return false;
+		}
+		// Out of the queue before anyone learns of it, so its place there is free once
+		// its caller's is.
+		this.onWithdrawal.accept(this);
+		return super.cancel(mayInterruptIfRunning);
 	}
 
 }

@@ -70,7 +70,7 @@ class RabbitOrderBroker implements OrderBroker, ConnectionListener {
 				}
 				return null;
 			});
-		return new Publication(handedOver, accepted);
+		return new Publication(handedOver, accepted, () -> handedOver.cancel(false));
 	}
 
 	@Override

@@ -12,6 +12,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.amqp.autoconfigure.ConnectionFactoryCustomizer;
@@ -37,8 +38,17 @@ class RabbitPublishingConfiguration {
 
 	private static final Log logger = LogFactory.getLog(RabbitPublishingConfiguration.class);
 
+	/**
+	 * The sender. It depends on the broker connection, so that at shutdown it stops, and
+	 * the send under way finishes, before the connection closes.
+	 * @param properties the source's settings
+	 * @param events where the sender reports itself broken
+	 * @param connectionFactory the broker connection, closed after the sender stopped
+	 * @return the sender
+	 */
 	@Bean
-	SendBatcher orderSender(OrderSourceProperties properties, ApplicationEventPublisher events) {
+	SendBatcher orderSender(OrderSourceProperties properties, ApplicationEventPublisher events,
+			ConnectionFactory connectionFactory) {
 		return new SendBatcher(properties, events);
 	}
 
@@ -118,7 +128,7 @@ class RabbitPublishingConfiguration {
 	 * are still confirmed, each on a channel of its own.
 	 * @param sender the sender
 	 * @param bindings the bindings' settings
-	 * @param properties the intake's settings
+	 * @param properties the source's settings
 	 * @return the customizer the RabbitMQ binder calls for each producer it creates
 	 */
 	@Bean

@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The sends waiting for the sender's thread: bounded, so a send beyond the bound fails at
- * once with {@link RejectedExecutionException}; a send cancelled while it waits leaves
- * the queue; once stopped, every send is refused, with the cause if the sender died.
+ * once with {@link RejectedExecutionException}; a send withdrawn while it waits leaves
+ * the queue, so it holds no place another order could take; once stopped, every send is
+ * refused, with the cause if the sender died.
  */
 final class SendQueue {
 
@@ -32,7 +33,7 @@ final class SendQueue {
 	 * @return the queued send
 	 */
 	QueuedSend add(Callable<Boolean> send) {
-		QueuedSend queued = new QueuedSend(send);
+		QueuedSend queued = new QueuedSend(send, this.queue::remove);
 		synchronized (this.lock) {
 			if (this.stopped) {
 				queued.fail(refusal());
@@ -41,13 +42,6 @@ final class SendQueue {
 				queued.fail(new RejectedExecutionException("Too many orders wait to be sent"));
 			}
 		}
-		// A send its caller gave up on (answered already, or gone) leaves the queue, so
-		// it holds no place another order could take.
-		queued.whenComplete((sent, ex) -> {
-			if (queued.isCancelled()) {
-				this.queue.remove(queued);
-			}
-		});
 		return queued;
 	}
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -147,6 +148,17 @@ class OrderPublisherTests {
 	}
 
 	@Test
+	void aRefusalWrappedOnItsWayIsStillTheBrokersRefusal() {
+		OrderPlaced order = order();
+		StepVerifier.create(this.publisher.publish(order))
+			.then(() -> this.broker.last()
+				.accepted()
+				.completeExceptionally(new CompletionException(new PublishFailedException(order.orderId(),
+						PublishFailedException.Reason.UNROUTABLE, "no queue", null))))
+			.verifyErrorSatisfies((ex) -> assertReason(ex, PublishFailedException.Reason.UNROUTABLE));
+	}
+
+	@Test
 	void aSenderWithNoRoomLeftIsOverloaded() {
 		StepVerifier.create(this.publisher.publish(order()))
 			.then(() -> this.broker.last()
@@ -207,7 +219,8 @@ class OrderPublisherTests {
 		public Publication send(UUID orderId, MessageBuilder<byte[]> message, ContextSnapshot trace) {
 			if (this.failing != null) {
 				return new Publication(CompletableFuture.failedFuture(this.failing),
-						CompletableFuture.failedFuture(this.failing));
+						CompletableFuture.failedFuture(this.failing), () -> {
+						});
 			}
 			boolean cancellable = this.cancellable;
 			CompletableFuture<Boolean> handedOver = new CompletableFuture<>() {
@@ -220,7 +233,7 @@ class OrderPublisherTests {
 			};
 			Sent sent = new Sent(orderId, message.build(), handedOver, new CompletableFuture<>());
 			this.sent.add(sent);
-			return new Publication(handedOver, sent.accepted());
+			return new Publication(handedOver, sent.accepted(), () -> handedOver.cancel(false));
 		}
 
 		@Override
