@@ -9,11 +9,22 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,6 +77,35 @@ class TestServersTests {
 		assertThat(rabbitMq.accepting()).isFalse();
 		rabbitMq.startApplication();
 		assertThat(rabbitMq.accepting()).isTrue();
+	}
+
+	@Test
+	void kafkaListensOnAPortOfItsOwnKeepsARecordAndStopsAndStartsAgainWithItsData() throws Exception {
+		TestKafka kafka = TestKafka.shared();
+		assertThat(kafka.bootstrapServers()).startsWith("127.0.0.1:").isNotEqualTo("127.0.0.1:9092");
+		String topic = "kept-" + UUID.randomUUID();
+		Map<String, Object> producer = new HashMap<>(kafka.clientProperties());
+		producer.put(ProducerConfig.ACKS_CONFIG, "all");
+		try (KafkaProducer<String, String> records = new KafkaProducer<>(producer, new StringSerializer(),
+				new StringSerializer())) {
+			records.send(new ProducerRecord<>(topic, "key", "value")).get(30, TimeUnit.SECONDS);
+		}
+		kafka.stop();
+		assertThat(kafka.answering()).isFalse();
+		kafka.start();
+		Map<String, Object> consumer = new HashMap<>(kafka.clientProperties());
+		consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+		consumer.put(ConsumerConfig.GROUP_ID_CONFIG, topic);
+		try (KafkaConsumer<String, String> records = new KafkaConsumer<>(consumer, new StringDeserializer(),
+				new StringDeserializer())) {
+			records.subscribe(List.of(topic));
+			List<String> values = new ArrayList<>();
+			await().atMost(Duration.ofSeconds(60)).until(() -> {
+				records.poll(Duration.ofMillis(500)).forEach((record) -> values.add(record.value()));
+				return !values.isEmpty();
+			});
+			assertThat(values).containsExactly("value");
+		}
 	}
 
 	@Test
