@@ -1,5 +1,7 @@
 package dev.orderpipeline.source;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import dev.orderpipeline.testsupport.ServiceSettings;
@@ -42,10 +44,28 @@ class BinderSettingsTests {
 	}
 
 	@Test
+	void kafkaBringsAnAcknowledgingIdempotentProducerThatFailsWithinTheConfirmTimeoutAndNoRabbitMq() {
+		ConfigurableEnvironment settings = ServiceSettings.load(Map.of("ORDERS_BINDER", "kafka"));
+		assertThat(settings.getProperty("spring.cloud.stream.default-binder")).isEqualTo("kafka");
+		assertThat(settings.getProperty("spring.cloud.stream.kafka.binder.required-acks")).isEqualTo("all");
+		assertThat(settings.getProperty("spring.cloud.stream.kafka.binder.producer-properties.enable.idempotence"))
+			.isEqualTo("true");
+		Duration confirmTimeout = Duration.parse("PT" + settings.getProperty("orders.source.confirm-timeout", "5s"));
+		for (String timeout : List.of("max.block.ms", "delivery.timeout.ms")) {
+			assertThat(Long
+				.parseLong(settings.getProperty("spring.cloud.stream.kafka.binder.producer-properties." + timeout)))
+				.as(timeout)
+				.isLessThan(confirmTimeout.toMillis());
+		}
+		assertThat(settings.getProperty("spring.autoconfigure.exclude[1]")).endsWith("RabbitAutoConfiguration");
+		assertThat(settings.getProperty("management.health.rabbit.enabled")).isEqualTo("false");
+	}
+
+	@Test
 	void aBinderWithoutAnAdapterStopsTheStartNamingIt() {
 		assertThatExceptionOfType(ConfigDataResourceNotFoundException.class)
-			.isThrownBy(() -> ServiceSettings.load(Map.of("ORDERS_BINDER", "kafka")))
-			.withMessageContaining("binders/kafka.yml");
+			.isThrownBy(() -> ServiceSettings.load(Map.of("ORDERS_BINDER", "pulsar")))
+			.withMessageContaining("binders/pulsar.yml");
 	}
 
 }

@@ -18,7 +18,7 @@ class SourceArchitectureTests {
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 		.importPackages("dev.orderpipeline.source");
 
-	private final BinderBoundaries boundaries = new BinderBoundaries("dev.orderpipeline.source", "rabbit");
+	private final BinderBoundaries boundaries = new BinderBoundaries("dev.orderpipeline.source", "rabbit", "kafka");
 
 	@Test
 	void theSourceNeverTouchesTheDatabase() {
@@ -64,7 +64,7 @@ class SourceArchitectureTests {
 			.layer("publishing")
 			.definedBy("dev.orderpipeline.source.publishing..")
 			.layer("adapters")
-			.definedBy("dev.orderpipeline.source.rabbit..")
+			.definedBy("dev.orderpipeline.source.rabbit..", "dev.orderpipeline.source.kafka..")
 			.whereLayer("http")
 			.mayNotBeAccessedByAnyLayer()
 			.whereLayer("intake")

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.orderpipeline.source.publishing.OrderBroker;
 import dev.orderpipeline.source.publishing.PublishFailedException;
+import dev.orderpipeline.source.publishing.SendBatcher;
 import io.micrometer.context.ContextSnapshot;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

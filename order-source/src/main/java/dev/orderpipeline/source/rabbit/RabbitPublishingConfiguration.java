@@ -5,8 +5,7 @@ import java.util.concurrent.Executors;
 import com.rabbitmq.client.impl.nio.NioParams;
 import dev.orderpipeline.source.OrderSourceProperties;
 import dev.orderpipeline.source.publishing.OrderBroker;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.MeterBinder;
+import dev.orderpipeline.source.publishing.SendBatcher;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -58,18 +57,6 @@ class RabbitPublishingConfiguration {
 		RabbitOrderBroker broker = new RabbitOrderBroker(streamBridge, properties.binding(), sender);
 		connectionFactories.forEach((factory) -> factory.addConnectionListener(broker));
 		return broker;
-	}
-
-	/**
-	 * How many orders wait for the sender's thread.
-	 * @param sender the sender
-	 * @return the gauge {@code orders.publish.queued}
-	 */
-	@Bean
-	MeterBinder orderSenderQueue(SendBatcher sender) {
-		return (registry) -> Gauge.builder("orders.publish.queued", sender, SendBatcher::queued)
-			.description("Orders waiting for the sender's thread")
-			.register(registry);
 	}
 
 	/**

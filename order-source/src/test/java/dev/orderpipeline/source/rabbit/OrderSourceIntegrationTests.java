@@ -22,6 +22,8 @@ import java.util.function.Consumer;
 import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
 import dev.orderpipeline.source.http.OrderAccepted;
+import dev.orderpipeline.source.publishing.SendBatcher;
+import dev.orderpipeline.source.publishing.SendBatcherTests;
 import dev.orderpipeline.testsupport.TestTokens;
 import dev.orderpipeline.testsupport.servers.TestRabbitMq;
 import org.junit.jupiter.api.AfterAll;

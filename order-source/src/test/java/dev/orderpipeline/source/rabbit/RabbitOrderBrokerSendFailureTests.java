@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.orderpipeline.source.publishing.OrderPublisher;
 import dev.orderpipeline.source.publishing.PublishFailedException;
+import dev.orderpipeline.source.publishing.SendBatcher;
+import dev.orderpipeline.source.publishing.SendBatcherTests;
 import dev.orderpipeline.testsupport.TestSigning;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;

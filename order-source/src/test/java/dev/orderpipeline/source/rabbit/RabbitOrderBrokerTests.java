@@ -13,6 +13,8 @@ import dev.orderpipeline.contracts.OrderSignature;
 import dev.orderpipeline.contracts.OrderStatus;
 import dev.orderpipeline.source.publishing.OrderPublisher;
 import dev.orderpipeline.source.publishing.PublishFailedException;
+import dev.orderpipeline.source.publishing.SendBatcher;
+import dev.orderpipeline.source.publishing.SendBatcherTests;
 import dev.orderpipeline.testsupport.TestSigning;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;

@@ -3,6 +3,8 @@ package dev.orderpipeline.testsupport.servers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,6 +169,13 @@ public final class TestKafka {
 	 * @return {@code true} when it describes its cluster
 	 */
 	public boolean answering() {
+		// A closed port first, so that a client does not log its retries meanwhile.
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 1000);
+		}
+		catch (IOException ex) {
+			return false;
+		}
 		Properties properties = new Properties();
 		properties.putAll(clientProperties());
 		properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);

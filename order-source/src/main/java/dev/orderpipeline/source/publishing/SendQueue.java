@@ -1,4 +1,4 @@
-package dev.orderpipeline.source.rabbit;
+package dev.orderpipeline.source.publishing;
 
 import java.util.Collection;
 import java.util.concurrent.ArrayBlockingQueue;

@@ -1,4 +1,4 @@
-package dev.orderpipeline.source.rabbit;
+package dev.orderpipeline.source.publishing;
 
 import java.net.URI;
 import java.time.Duration;
@@ -30,7 +30,7 @@ import static org.hamcrest.Matchers.equalTo;
  * The sender's batches: what queues while a batch is sent goes out together, in one
  * scope.
  */
-class SendBatcherTests {
+public class SendBatcherTests {
 
 	private final List<Object> events = new CopyOnWriteArrayList<>();
 
@@ -321,7 +321,7 @@ class SendBatcherTests {
 			.withCauseInstanceOf(IllegalStateException.class);
 	}
 
-	static OrderSourceProperties properties(int maxInFlight) {
+	public static OrderSourceProperties properties(int maxInFlight) {
 		return new OrderSourceProperties("orders-out-0", URI.create("http://localhost:8001"), Duration.ofSeconds(5),
 				maxInFlight, DataSize.ofKilobytes(16), Duration.ofSeconds(5), false,
 				new OrderSourceProperties.RateLimit(true, 5, 20, 100_000));
@@ -334,7 +334,7 @@ class SendBatcherTests {
 	 * @param batcher the sender
 	 * @return counted down to let the send fail
 	 */
-	static CountDownLatch holdTheSenderThenFail(SendBatcher batcher) throws InterruptedException {
+	public static CountDownLatch holdTheSenderThenFail(SendBatcher batcher) throws InterruptedException {
 		CountDownLatch sending = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
 		batcher.send(() -> {
@@ -352,7 +352,7 @@ class SendBatcherTests {
 	 * @param batcher the sender
 	 * @return the latch that lets the sender go on
 	 */
-	static CountDownLatch holdTheSender(SendBatcher batcher) throws InterruptedException {
+	public static CountDownLatch holdTheSender(SendBatcher batcher) throws InterruptedException {
 		CountDownLatch sending = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
 		batcher.send(() -> {

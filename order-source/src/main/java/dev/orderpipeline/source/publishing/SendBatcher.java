@@ -1,4 +1,4 @@
-package dev.orderpipeline.source.rabbit;
+package dev.orderpipeline.source.publishing;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import dev.orderpipeline.source.OrderSourceProperties;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -23,17 +26,13 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * Hands orders to the binder from one thread of its own, in batches: the orders that
- * arrive while a batch is being sent make up the next one. Once the binder's template is
- * known, batches are sent within one {@link ChannelScope}, so on one channel, for as long
- * as orders keep coming: the scope ends once none has arrived for a few milliseconds (the
- * linger), or after a send failed (its channel may be broken; the next batch opens
- * another). The channel carries every publish while their confirms are outstanding, and
- * the broker confirms them together. Spring AMQP gives a channel back to its cache only
- * when all its confirms are in; sent one by one, every order held a channel of its own
- * and cost a channel checkout and return, and the broker a channel of its own to
- * acknowledge; a scope per batch still spread moderate load over dozens of channels,
- * which cost the broker about a fifth more per order.
+ * Hands orders to the binder from one thread of its own, so that a send that blocks (the
+ * RabbitMQ client's full write queue, the Kafka producer waiting for metadata) never
+ * blocks the event loop, and in batches: the orders that arrive while a batch is being
+ * sent make up the next one. An adapter may give it a scope to send within: the RabbitMQ
+ * adapter's sends on one channel for as long as orders keep coming. A scope ends once
+ * none has arrived for a few milliseconds (the linger), or after a send failed (its
+ * channel may be broken; the next batch opens another scope).
  * <p>
  * Sending never blocks the event loop: a caller gets a future of the send's outcome. At
  * most {@link OrderSourceProperties#maxInFlight()} sends wait at once; beyond, a send
@@ -43,11 +42,11 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * refused from then on and the service reports itself {@link LivenessState#BROKEN
  * broken}, so its liveness probe fails and it is restarted.
  */
-final class SendBatcher implements DisposableBean {
+public final class SendBatcher implements DisposableBean, MeterBinder {
 
 	private static final Log logger = LogFactory.getLog(SendBatcher.class);
 
-	/** How long a scope waits for the next order before it gives its channel back. */
+	/** How long a scope waits for the next order before it ends. */
 	static final Duration LINGER = Duration.ofMillis(5);
 
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -63,7 +62,7 @@ final class SendBatcher implements DisposableBean {
 
 	private final long lingerNanos;
 
-	SendBatcher(OrderSourceProperties properties, ApplicationEventPublisher events) {
+	public SendBatcher(OrderSourceProperties properties, ApplicationEventPublisher events) {
 		this(properties, events, LINGER);
 	}
 
@@ -78,17 +77,26 @@ final class SendBatcher implements DisposableBean {
 	 * Runs the sends inside this scope from the next batch on.
 	 * @param scope runs the sends it is given
 	 */
-	void scopeWith(Consumer<Runnable> scope) {
+	public void scopeWith(Consumer<Runnable> scope) {
 		this.scope = scope;
 	}
 
 	/**
-	 * How many sends wait for the sender's thread (the gauge
-	 * {@code orders.publish.queued}).
+	 * How many sends wait for the sender's thread.
 	 * @return the sends queued
 	 */
-	int queued() {
+	public int queued() {
 		return this.queue.size();
+	}
+
+	/**
+	 * Registers the gauge {@code orders.publish.queued}.
+	 */
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		Gauge.builder("orders.publish.queued", this, SendBatcher::queued)
+			.description("Orders waiting for the sender's thread")
+			.register(registry);
 	}
 
 	/**
@@ -99,7 +107,7 @@ final class SendBatcher implements DisposableBean {
 	 * {@link RejectedExecutionException} when too many sends wait, and with
 	 * {@link IllegalStateException} once the service stops
 	 */
-	CompletableFuture<Boolean> send(Callable<Boolean> send) {
+	public CompletableFuture<Boolean> send(Callable<Boolean> send) {
 		return this.queue.add(send);
 	}
 
@@ -118,7 +126,7 @@ final class SendBatcher implements DisposableBean {
 	 * @param timeout how long at most
 	 * @return whether it ended
 	 */
-	boolean awaitStopped(Duration timeout) throws InterruptedException {
+	public boolean awaitStopped(Duration timeout) throws InterruptedException {
 		return this.thread.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
 	}
 

@@ -1,4 +1,4 @@
-package dev.orderpipeline.source.rabbit;
+package dev.orderpipeline.source.publishing;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;

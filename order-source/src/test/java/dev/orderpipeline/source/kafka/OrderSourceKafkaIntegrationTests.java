@@ -1,0 +1,111 @@
+package dev.orderpipeline.source.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.orderpipeline.contracts.OrderPlaced;
+import dev.orderpipeline.contracts.OrderSignature;
+import dev.orderpipeline.source.http.OrderAccepted;
+import dev.orderpipeline.testsupport.TestSigning;
+import dev.orderpipeline.testsupport.TestTokens;
+import dev.orderpipeline.testsupport.servers.TestKafka;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The order routes on Kafka, against the test run's Kafka broker, on a topic of this
+ * test's own: an order is answered once the broker acknowledged its record, keyed by the
+ * order id.
+ */
+@DirtiesContext
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "orders.binder=kafka", "management.server.port=0",
+				// The first order creates the topic (the binding is made on the first
+				// send).
+				"orders.source.confirm-timeout=30s" })
+@AutoConfigureWebTestClient
+class OrderSourceKafkaIntegrationTests {
+
+	private static final String TOPIC = "orders_it_" + UUID.randomUUID().toString().substring(0, 8);
+
+	@Autowired
+	private WebTestClient client;
+
+	@Autowired
+	private JsonMapper json;
+
+	@DynamicPropertySource
+	static void kafka(DynamicPropertyRegistry registry) {
+		TestTokens.shared().register(registry);
+		TestKafka.shared().register(registry);
+		registry.add("orders.queue", () -> TOPIC);
+	}
+
+	@Test
+	void anOrderIsAnsweredOnceItsRecordIsOnTheTopicKeyedByItsIdAndSigned() {
+		OrderAccepted accepted = this.client.mutate()
+			.responseTimeout(Duration.ofSeconds(40))
+			.build()
+			.post()
+			.uri("/orders")
+			.headers((headers) -> headers.setBearerAuth(TestTokens.shared().token("user-kafka", "orders:write")))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"medicationId\": \"med-kafka\", \"sender_userId\": \"user-kafka\"}")
+			.exchange()
+			.expectStatus()
+			.isAccepted()
+			.expectBody(OrderAccepted.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(accepted).isNotNull();
+		ConsumerRecord<String, byte[]> record = onlyRecord();
+		assertThat(record.key()).isEqualTo(accepted.orderId().toString());
+		OrderPlaced order = this.json.readValue(record.value(), OrderPlaced.class);
+		assertThat(order.orderId()).isEqualTo(accepted.orderId());
+		assertThat(order.medicationId()).isEqualTo("med-kafka");
+		String signature = new String(record.headers().lastHeader(OrderSignature.HEADER).value(),
+				StandardCharsets.UTF_8);
+		assertThat(TestSigning.signature().verify(signature, record.value())).isNull();
+		assertThat(record.headers().lastHeader(KafkaOrderBroker.CORRELATION_HEADER)).isNull();
+	}
+
+	private ConsumerRecord<String, byte[]> onlyRecord() {
+		Map<String, Object> properties = new HashMap<>(TestKafka.shared().clientProperties());
+		properties.put(ConsumerConfig.GROUP_ID_CONFIG, TOPIC + "-reader");
+		properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+				new ByteArrayDeserializer())) {
+			consumer.subscribe(List.of(TOPIC));
+			List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+			await().atMost(Duration.ofSeconds(30)).until(() -> {
+				consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+				return !records.isEmpty();
+			});
+			assertThat(records).hasSize(1);
+			return records.get(0);
+		}
+	}
+
+}
