@@ -19,7 +19,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -46,6 +49,7 @@ import static org.awaitility.Awaitility.await;
 				// send).
 				"orders.source.confirm-timeout=30s" })
 @AutoConfigureWebTestClient
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OrderSourceKafkaIntegrationTests {
 
 	private static final String TOPIC = "orders_it_" + UUID.randomUUID().toString().substring(0, 8);
@@ -64,6 +68,7 @@ class OrderSourceKafkaIntegrationTests {
 	}
 
 	@Test
+	@Order(1)
 	void anOrderIsAnsweredOnceItsRecordIsOnTheTopicKeyedByItsIdAndSigned() {
 		OrderAccepted accepted = this.client.mutate()
 			.responseTimeout(Duration.ofSeconds(40))
@@ -89,6 +94,43 @@ class OrderSourceKafkaIntegrationTests {
 				StandardCharsets.UTF_8);
 		assertThat(TestSigning.signature().verify(signature, record.value())).isNull();
 		assertThat(record.headers().lastHeader(KafkaOrderBroker.CORRELATION_HEADER)).isNull();
+	}
+
+	@Test
+	@Order(2)
+	void whileTheBrokerIsDownAnOrderIsAnswered503ByTheProducersOwnTimeoutsAndAcceptedOnceItIsBack() {
+		TestKafka kafka = TestKafka.shared();
+		kafka.stop();
+		try {
+			// The confirm timeout here is 30 s: a BROKER_UNAVAILABLE answer comes from
+			// the
+			// producer's own limits (max.block.ms, delivery.timeout.ms), well before it.
+			place("med-down").expectStatus()
+				.isEqualTo(503)
+				.expectHeader()
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.expectBody()
+				.jsonPath("$.reason")
+				.isEqualTo("BROKER_UNAVAILABLE")
+				.jsonPath("$.orderId")
+				.exists();
+		}
+		finally {
+			kafka.start();
+		}
+		place("med-back").expectStatus().isAccepted();
+	}
+
+	private WebTestClient.ResponseSpec place(String medication) {
+		return this.client.mutate()
+			.responseTimeout(Duration.ofSeconds(40))
+			.build()
+			.post()
+			.uri("/orders")
+			.headers((headers) -> headers.setBearerAuth(TestTokens.shared().token("user-kafka", "orders:write")))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"medicationId\": \"" + medication + "\", \"sender_userId\": \"user-kafka\"}")
+			.exchange();
 	}
 
 	private ConsumerRecord<String, byte[]> onlyRecord() {
