@@ -1,7 +1,6 @@
 package dev.orderpipeline.source.publishing;
 
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -113,6 +112,8 @@ public class OrderPublisher {
 			throw ex;
 		}
 		// The time limit counts from here, the wait for the broker's client included.
+		// Mono.fromFuture hands on the cause of a CompletionException, so a refusal the
+		// adapter threw in a dependent stage arrives as itself.
 		return Mono
 			.fromFuture(publication.accepted().orTimeout(this.confirmTimeoutMillis, TimeUnit.MILLISECONDS), false)
 			// An order out of time is withdrawn if it was not sent yet, so it is not
@@ -121,7 +122,7 @@ public class OrderPublisher {
 			// A failure is answered off the thread that failed the future: the adapter's
 			// sender (which goes on sending; in an outage every order of a batch fails,
 			// each logged), the broker client's IO thread (a refusal) or the JDK's timer.
-			.onErrorResume((ex) -> Mono.<Void>error(unwrapped(ex)).publishOn(Schedulers.parallel()))
+			.onErrorResume((ex) -> Mono.<Void>error(ex).publishOn(Schedulers.parallel()))
 			// An acceptance is answered on the thread that completes the future: the
 			// broker client's IO thread. Netty hands the write to the request's event
 			// loop. Nothing downstream blocks; a hop to a scheduler or to the event loop
@@ -143,10 +144,6 @@ public class OrderPublisher {
 				}
 				place.answered();
 			});
-	}
-
-	private static Throwable unwrapped(Throwable ex) {
-		return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
 	}
 
 	private static PublishFailedException failure(UUID orderId, Throwable ex) {

@@ -77,6 +77,36 @@ final class OwnedProcess {
 	}
 
 	/**
+	 * Runs a command to its end, such as a server's administration tool.
+	 * @param what the command, for messages
+	 * @param command the command
+	 * @param environment variables added to this JVM's environment
+	 * @param timeout how long it may take
+	 * @return its output
+	 * @throws IllegalStateException with its output, if it fails or takes too long
+	 */
+	static String run(String what, List<String> command, Map<String, String> environment, Duration timeout) {
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		builder.environment().putAll(environment);
+		try {
+			Process process = builder.start();
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || process.exitValue() != 0) {
+				process.destroyForcibly();
+				throw new IllegalStateException(what + " failed:\n" + output);
+			}
+			return output;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not run " + what, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
 	 * Whether the watchdog still runs; it runs until its server's group has stopped.
 	 * @return {@code true} while running
 	 */

@@ -194,21 +194,7 @@ public final class TestKafka {
 	private void format(List<String> jvm, Path properties) {
 		List<String> format = concat(jvm, List.of("kafka.tools.StorageTool", "format", "--standalone", "-t",
 				Uuid.randomUuid().toString(), "-c", properties.toString()));
-		try {
-			Process process = new ProcessBuilder(format).redirectErrorStream(true).start();
-			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-				process.destroyForcibly();
-				throw new IllegalStateException("Could not format the Kafka broker's storage:\n" + output);
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not format the Kafka broker's storage", ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		OwnedProcess.run("Formatting the Kafka broker's storage", format, Map.of(), Duration.ofSeconds(120));
 	}
 
 	private static String classPath() {

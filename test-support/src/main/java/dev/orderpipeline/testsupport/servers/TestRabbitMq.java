@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -230,22 +229,11 @@ public final class TestRabbitMq {
 	private void rabbitmqctl(String... arguments) {
 		List<String> command = new ArrayList<>(List.of(script("rabbitmqctl"), "-q", "-n", this.node));
 		command.addAll(List.of(arguments));
-		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-		builder.environment().putAll(this.environment);
 		try {
-			Process process = builder.start();
-			String output = new String(process.getInputStream().readAllBytes());
-			if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-				process.destroyForcibly();
-				throw this.server.failure("rabbitmqctl " + arguments[0] + " failed:\n" + output);
-			}
+			OwnedProcess.run("rabbitmqctl " + arguments[0], command, this.environment, Duration.ofSeconds(60));
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not run rabbitmqctl " + arguments[0], ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
+		catch (IllegalStateException ex) {
+			throw this.server.failure(ex.getMessage());
 		}
 	}
 
