@@ -23,6 +23,10 @@ import org.springframework.util.unit.DataSize;
  * @param retryMaxInterval longest pause between retries; retries go on for as long as the
  * failure lasts. Default 15 seconds.
  * @param retryMultiplier growth of the pause from one retry to the next. Default 2.
+ * @param retryHold longest time one delivery is held in the retry loop before it is
+ * handed back to the binder for redelivery, for a binder whose consumer must return to
+ * the broker within a set time (Kafka's {@code max.poll.interval.ms}). Default none: the
+ * delivery is held for as long as the failure lasts.
  * @param batchReceiveTimeout longest wait for a batch to fill before the messages
  * received so far are stored. Default 20 ms.
  * @param maxMessageSize largest message body stored: a larger one is dead-lettered as
@@ -36,7 +40,7 @@ import org.springframework.util.unit.DataSize;
 public record OrderSinkProperties(@DefaultValue("create_order_queue.dlq") String deadLetterQueue,
 		@DefaultValue("create_order_queue.dlx") String deadLetterExchange, @DefaultValue("30s") Duration writeTimeout,
 		@DefaultValue("10s") Duration confirmTimeout, @DefaultValue("500ms") Duration retryInitialInterval,
-		@DefaultValue("15s") Duration retryMaxInterval, @DefaultValue("2") double retryMultiplier,
+		@DefaultValue("15s") Duration retryMaxInterval, @DefaultValue("2") double retryMultiplier, Duration retryHold,
 		@DefaultValue("20ms") Duration batchReceiveTimeout, @DefaultValue("64KB") DataSize maxMessageSize,
 		Instant acceptUnsignedUntil) {
 

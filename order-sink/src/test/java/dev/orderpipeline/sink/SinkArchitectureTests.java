@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class SinkArchitectureTests {
 
-	private final BinderBoundaries boundaries = new BinderBoundaries("dev.orderpipeline.sink", "rabbit");
+	private final BinderBoundaries boundaries = new BinderBoundaries("dev.orderpipeline.sink", "rabbit", "kafka");
 
 	@Test
 	void onlyTheAdaptersUseBrokerTypes() {

@@ -42,11 +42,13 @@ final class OutageRetry {
 	/**
 	 * Runs an action until it succeeds, pausing with exponential backoff after each
 	 * transient failure. A permanent failure is thrown at once as a
-	 * {@link PermanentFailureException}; a shutdown ends the retries with a
-	 * {@link RedeliverOnShutdownException} so the batch stays on the queue.
+	 * {@link PermanentFailureException}; a shutdown, or a failure lasting past
+	 * {@code orders.sink.retry-hold}, ends the retries with a {@link RedeliveryException}
+	 * so the batch stays on the queue and is delivered again.
 	 */
 	<T> T retrying(String what, Supplier<T> action) {
 		BackOffExecution backOff = null;
+		long failingSince = 0;
 		while (true) {
 			try {
 				T result = action.get();
@@ -59,11 +61,20 @@ final class OutageRetry {
 				}
 				if (backOff == null) {
 					backOff = backOff().start();
+					failingSince = System.nanoTime();
 				}
 				long pause = backOff.nextBackOff();
+				Duration hold = this.properties.retryHold();
+				if (hold != null
+						&& Duration.ofNanos(System.nanoTime() - failingSince).plusMillis(pause).compareTo(hold) > 0) {
+					logger.warn("Transient failure " + what + " (" + StoreFailures.describe(ex) + ") for longer than "
+							+ hold.toMillis()
+							+ " ms: handing the messages back to the binder, which delivers them again");
+					throw new RedeliveryException(what + " kept failing for longer than the retry hold", ex);
+				}
 				failed(what, ex, pause);
 				if (awaitStop(pause)) {
-					throw new RedeliverOnShutdownException("Stopped while " + what + " kept failing", ex);
+					throw new RedeliveryException("Stopped while " + what + " kept failing", ex);
 				}
 			}
 		}
@@ -119,13 +130,14 @@ final class OutageRetry {
 	}
 
 	/**
-	 * Thrown when the application stops while a transient failure lasts; the binding
-	 * requeues the batch ({@code requeue-rejected}), so it is not lost and not
-	 * dead-lettered.
+	 * Thrown when the application stops while a transient failure lasts, or when the
+	 * failure outlasts the retry hold: the binder delivers the batch again (RabbitMQ
+	 * requeues it, {@code requeue-rejected}; Kafka's error handler retries it with the
+	 * consumer paused), so it is not lost and not dead-lettered.
 	 */
-	static class RedeliverOnShutdownException extends RuntimeException {
+	static class RedeliveryException extends RuntimeException {
 
-		RedeliverOnShutdownException(String message, Throwable cause) {
+		RedeliveryException(String message, Throwable cause) {
 			super(message, cause);
 		}
 

@@ -50,7 +50,7 @@ import static org.mockito.Mockito.verify;
 class OrderBatchConsumerTests {
 
 	private static final OrderSinkProperties properties = new OrderSinkProperties("q.dlq", "q.dlx",
-			Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(10), 2,
+			Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(10), 2, null,
 			Duration.ofMillis(20), DataSize.ofKilobytes(64), null);
 
 	private final OrderStore store = mock(OrderStore.class);
@@ -110,7 +110,7 @@ class OrderBatchConsumerTests {
 			default -> stored(ordersOf(call));
 		});
 		OrderSinkProperties quickTimeout = new OrderSinkProperties("q.dlq", "q.dlx", Duration.ofMillis(50),
-				Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(10), 2, Duration.ofMillis(20),
+				Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(10), 2, null, Duration.ofMillis(20),
 				DataSize.ofKilobytes(64), null);
 		consumer(quickTimeout).accept(batch(order("a")));
 		assertThat(attempts).hasValue(3);
@@ -164,6 +164,20 @@ class OrderBatchConsumerTests {
 			.isInstanceOf(R2dbcNonTransientResourceException.class);
 		assertThat(running).isCompletedExceptionally();
 		assertThat(this.deadLetters).isEmpty();
+	}
+
+	@Test
+	void aFailureOutlastingTheRetryHoldHandsTheBatchBackForRedeliveryAndDeadLettersNothing() {
+		given(this.store.storeRows(anyList()))
+			.willReturn(Mono.error(new R2dbcNonTransientResourceException("Connection refused", "08001")));
+		OrderSinkProperties held = new OrderSinkProperties("q.dlq", "q.dlx", Duration.ofSeconds(5),
+				Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(10), 2, Duration.ofMillis(50),
+				Duration.ofMillis(20), DataSize.ofKilobytes(64), null);
+		assertThatExceptionOfType(OutageRetry.RedeliveryException.class)
+			.isThrownBy(() -> consumer(held).accept(batch(order("a"), "{not json")))
+			.withRootCauseInstanceOf(R2dbcNonTransientResourceException.class);
+		assertThat(this.deadLetters).isEmpty();
+		assertThat(this.events).containsExactly(ReadinessState.REFUSING_TRAFFIC);
 	}
 
 	@Test

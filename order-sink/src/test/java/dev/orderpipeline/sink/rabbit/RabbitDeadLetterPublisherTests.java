@@ -46,8 +46,8 @@ class RabbitDeadLetterPublisherTests {
 	private final RabbitDeadLetterPublisher publisher = new RabbitDeadLetterPublisher(this.rabbit,
 			mock(RabbitAdmin.class),
 			new OrderSinkProperties(DEAD_LETTER_QUEUE, "orders.dlx", Duration.ofSeconds(30), Duration.ofSeconds(1),
-					Duration.ofMillis(500), Duration.ofSeconds(15), 2, Duration.ofMillis(20), DataSize.ofKilobytes(64),
-					null));
+					Duration.ofMillis(500), Duration.ofSeconds(15), 2, null, Duration.ofMillis(20),
+					DataSize.ofKilobytes(64), null));
 
 	@Test
 	void keepsTheReplayCountAndTheOriginalPropertiesAndAddsTheCause() {
