@@ -49,11 +49,9 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(properties = { "orders.binder=kafka", "server.port=0", "management.server.port=0" })
 class OrderSinkKafkaIntegrationTests {
 
-	static final String TOPIC = "orders_sink_it_" + UUID.randomUUID().toString().substring(0, 8);
+	private static final KafkaTestTopic topic = new KafkaTestTopic();
 
 	private static final TestDatabase database = TestDatabase.shared();
-
-	private static final KafkaProducer<byte[], byte[]> producer = producer();
 
 	@Autowired
 	private MeterRegistry meters;
@@ -64,15 +62,13 @@ class OrderSinkKafkaIntegrationTests {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		TestTokens.shared().register(registry);
-		TestKafka.shared().register(registry);
+		topic.register(registry);
 		database.register(registry);
-		registry.add("orders.queue", () -> TOPIC);
-		registry.add("orders.sink.dead-letter-queue", () -> TOPIC + ".dlq");
 	}
 
 	@AfterAll
-	static void closeProducer() {
-		producer.close(Duration.ofSeconds(5));
+	static void closeTopic() {
+		topic.close();
 	}
 
 	@Test
@@ -81,11 +77,12 @@ class OrderSinkKafkaIntegrationTests {
 		UUID orderId = UUID.randomUUID();
 		String body = placed(orderId, sender);
 		for (int i = 0; i < 2; i++) {
-			send(orderId.toString(), body, Map.of(OrderSignature.HEADER, TestSigning.sign(bytes(body))));
-			send(null, legacy(sender), Map.of(KafkaReceivedMessages.MESSAGE_ID_HEADER, "legacy-" + sender));
+			topic.send(orderId.toString(), body,
+					Map.of(OrderSignature.HEADER, TestSigning.sign(KafkaTestTopic.bytes(body))));
+			topic.send(null, legacy(sender), Map.of(KafkaReceivedMessages.MESSAGE_ID_HEADER, "legacy-" + sender));
 		}
 		String marker = sender();
-		send(null, legacy(marker), Map.of());
+		topic.send(null, legacy(marker), Map.of());
 		await().atMost(Duration.ofSeconds(60))
 			.until(() -> database.countOrders("sender_user_id = '" + marker + "'") == 1);
 		assertThat(database.countOrders("sender_user_id = '" + sender + "' AND channel = 'API'")).isOne();
@@ -97,40 +94,45 @@ class OrderSinkKafkaIntegrationTests {
 	void poisonGoesToTheDeadLetterTopicOneByOneWithItsCauseWhileItsNeighboursAreStored() throws Exception {
 		String sender = sender();
 		String forged = placed(UUID.randomUUID(), sender);
-		send(null, legacy(sender), Map.of());
-		send(null, "{not json", Map.of());
-		send(null, forged, Map.of());
-		send(null, "{\"medicationId\": \"" + "m".repeat(70 * 1024) + "\", \"sender_userId\": \"" + sender + "\"}",
+		topic.send(null, legacy(sender), Map.of());
+		topic.send(null, "{not json", Map.of());
+		topic.send(null, forged, Map.of());
+		topic.send(null, "{\"medicationId\": \"" + "m".repeat(70 * 1024) + "\", \"sender_userId\": \"" + sender + "\"}",
 				Map.of());
-		send(null, legacy(sender), Map.of("traceparent", "00-" + "a".repeat(32) + "-" + "b".repeat(16) + "-01"));
+		topic.send(null, legacy(sender), Map.of("traceparent", "00-" + "a".repeat(32) + "-" + "b".repeat(16) + "-01"));
 		await().atMost(Duration.ofSeconds(60))
 			.until(() -> database.countOrders("sender_user_id = '" + sender + "'") == 2);
-		List<ConsumerRecord<byte[], byte[]>> deadLetters = deadLetters(3);
-		assertThat(deadLetters).extracting((record) -> header(record, DeadLetterPublisher.FAILURE_KIND_HEADER))
+		List<ConsumerRecord<byte[], byte[]>> deadLetters = topic.deadLetters(3);
+		assertThat(deadLetters)
+			.extracting((record) -> KafkaTestTopic.header(record, DeadLetterPublisher.FAILURE_KIND_HEADER))
 			.containsExactlyInAnyOrder("undecodable", "unverified", "oversized");
 		assertThat(deadLetters).allSatisfy((record) -> {
-			assertThat(header(record, DeadLetterPublisher.ORIGINAL_QUEUE_HEADER)).isEqualTo(TOPIC);
-			assertThat(header(record, DeadLetterPublisher.EXCEPTION_MESSAGE_HEADER)).isNotBlank();
-			assertThat(header(record, KafkaDeadLetterPublisher.ORIGINAL_OFFSET_HEADER)).isNotBlank();
+			assertThat(KafkaTestTopic.header(record, DeadLetterPublisher.ORIGINAL_QUEUE_HEADER))
+				.isEqualTo(topic.name());
+			assertThat(KafkaTestTopic.header(record, DeadLetterPublisher.EXCEPTION_MESSAGE_HEADER)).isNotBlank();
+			assertThat(KafkaTestTopic.header(record, KafkaDeadLetterPublisher.ORIGINAL_OFFSET_HEADER)).isNotBlank();
 		});
 		ConsumerRecord<byte[], byte[]> unverified = deadLetters.stream()
-			.filter((record) -> "unverified".equals(header(record, DeadLetterPublisher.FAILURE_KIND_HEADER)))
+			.filter((record) -> "unverified"
+				.equals(KafkaTestTopic.header(record, DeadLetterPublisher.FAILURE_KIND_HEADER)))
 			.findFirst()
 			.orElseThrow();
 		assertThat(new String(unverified.value(), StandardCharsets.UTF_8)).isEqualTo(forged);
-		assertThat(header(unverified, DeadLetterPublisher.EXCEPTION_MESSAGE_HEADER)).contains("without a signature");
+		assertThat(KafkaTestTopic.header(unverified, DeadLetterPublisher.EXCEPTION_MESSAGE_HEADER))
+			.contains("without a signature");
 		assertThat(this.meters.counter("orders.dead.lettered", "reason", "unverified").count()).isOne();
 	}
 
 	@Test
 	void reportsTheConsumerLagAndIsReadyWithTheBinder() throws Exception {
 		String sender = sender();
-		send(null, legacy(sender), Map.of());
+		topic.send(null, legacy(sender), Map.of());
 		await().atMost(Duration.ofSeconds(60))
 			.until(() -> database.countOrders("sender_user_id = '" + sender + "'") == 1);
 		await().atMost(Duration.ofSeconds(30))
-			.until(() -> this.meters.get("orders.queue.depth").tag("queue", TOPIC).gauge().value() == 0);
-		assertThat(this.meters.get("orders.queue.depth").tag("queue", TOPIC + ".dlq").gauge().value()).isNotNaN();
+			.until(() -> this.meters.get("orders.queue.depth").tag("queue", topic.name()).gauge().value() == 0);
+		assertThat(this.meters.get("orders.queue.depth").tag("queue", topic.deadLetterTopic()).gauge().value())
+			.isNotNaN();
 		assertThat(this.availability.getReadinessState()).isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
 	}
 
@@ -145,45 +147,6 @@ class OrderSinkKafkaIntegrationTests {
 	static String placed(UUID orderId, String sender) {
 		return "{\"orderId\": \"" + orderId + "\", \"medicationId\": \"m\", \"sender_userId\": \"" + sender
 				+ "\", \"status\": [\"PENDING\"], \"createdAt\": \"2026-01-01T00:00:00Z\", \"channel\": \"API\"}";
-	}
-
-	/** Writes a record as a producer other than Spring's does: headers as UTF-8 text. */
-	static void send(String key, String value, Map<String, String> headers) throws Exception {
-		ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(TOPIC, (key != null) ? bytes(key) : null,
-				bytes(value));
-		headers.forEach((name, header) -> record.headers().add(name, bytes(header)));
-		producer.send(record).get(30, TimeUnit.SECONDS);
-	}
-
-	static List<ConsumerRecord<byte[], byte[]>> deadLetters(int count) {
-		Map<String, Object> properties = new HashMap<>(TestKafka.shared().clientProperties());
-		properties.put(ConsumerConfig.GROUP_ID_CONFIG, TOPIC + ".reader-" + UUID.randomUUID());
-		properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-		try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
-				new ByteArrayDeserializer())) {
-			consumer.subscribe(List.of(TOPIC + ".dlq"));
-			List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-			await().atMost(Duration.ofSeconds(30)).until(() -> {
-				consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-				return records.size() >= count;
-			});
-			return records;
-		}
-	}
-
-	static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-		Header header = record.headers().lastHeader(name);
-		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
-	}
-
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static KafkaProducer<byte[], byte[]> producer() {
-		Map<String, Object> properties = new HashMap<>(TestKafka.shared().clientProperties());
-		properties.put(ProducerConfig.ACKS_CONFIG, "all");
-		return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
 	}
 
 }
