@@ -2,11 +2,14 @@ package dev.orderpipeline.sink.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
+import dev.orderpipeline.sink.deadletters.DeadLetter;
 import dev.orderpipeline.sink.deadletters.DeadLetterPublisher;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -21,7 +24,9 @@ import org.springframework.kafka.support.KafkaHeaders;
  * are those of the RabbitMQ dead-letter queue ({@code x-exception-message},
  * {@code x-failure-kind}, {@code x-original-queue} naming the topic), with the record's
  * partition and offset, and its {@value KafkaReceivedMessages#MESSAGE_ID_HEADER}, so that
- * a replayed copy of a record in the legacy form keeps its id.
+ * a replayed copy of a record in the legacy form keeps its id; the record keeps the time
+ * its producer gave it, and the time it was dead-lettered is in
+ * {@value DeadLetter#DEAD_LETTERED_AT_HEADER}.
  */
 class KafkaDeadLetterPublisher implements DeadLetterPublisher {
 
@@ -30,6 +35,12 @@ class KafkaDeadLetterPublisher implements DeadLetterPublisher {
 
 	/** Header with the record's offset in that partition. */
 	static final String ORIGINAL_OFFSET_HEADER = "x-original-offset";
+
+	/** The headers this publisher sets, never copied from the record. */
+	static final List<String> SINK_HEADERS = Stream
+		.concat(FAILURE_HEADERS.stream(),
+				Stream.of(ORIGINAL_PARTITION_HEADER, ORIGINAL_OFFSET_HEADER, DeadLetter.DEAD_LETTERED_AT_HEADER))
+		.toList();
 
 	private static final int MAX_HEADER_LENGTH = 1000;
 
@@ -50,15 +61,16 @@ class KafkaDeadLetterPublisher implements DeadLetterPublisher {
 	@Override
 	public void publish(byte[] body, Map<String, Object> headers, Failure failure) {
 		Object key = headers.get(KafkaHeaders.RECEIVED_KEY);
-		ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(this.topic, null,
+		Long sentAt = (headers.get(KafkaHeaders.RECEIVED_TIMESTAMP) instanceof Number time) ? time.longValue() : null;
+		ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(this.topic, null, sentAt,
 				(key != null) ? bytes(key) : null, body);
 		Headers recordHeaders = record.headers();
 		headers.forEach((name, value) -> {
-			if (!name.startsWith(KafkaHeaders.PREFIX) && !FAILURE_HEADERS.contains(name) && value != null
-					&& !name.equals(ORIGINAL_PARTITION_HEADER) && !name.equals(ORIGINAL_OFFSET_HEADER)) {
+			if (value != null && !name.startsWith(KafkaHeaders.PREFIX) && !SINK_HEADERS.contains(name)) {
 				recordHeaders.add(name, bytes(value));
 			}
 		});
+		add(recordHeaders, DeadLetter.DEAD_LETTERED_AT_HEADER, System.currentTimeMillis());
 		String messageId = this.messages.messageId(headers);
 		if (messageId != null && !headers.containsKey(KafkaReceivedMessages.MESSAGE_ID_HEADER)) {
 			recordHeaders.add(KafkaReceivedMessages.MESSAGE_ID_HEADER, bytes(messageId));

@@ -163,11 +163,10 @@ class KafkaDeadLetters implements DeadLetters {
 	 * the replay count one higher.
 	 */
 	private ProducerRecord<byte[], byte[]> replayCopy(ConsumerRecord<byte[], byte[]> record, int replayCount) {
-		ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(this.topic, null, record.key(), record.value());
+		ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(this.topic, null, record.timestamp(), record.key(),
+				record.value());
 		for (Header header : record.headers()) {
-			if (!DeadLetter.FAILURE_HEADERS.contains(header.key())
-					&& !header.key().equals(KafkaDeadLetterPublisher.ORIGINAL_PARTITION_HEADER)
-					&& !header.key().equals(KafkaDeadLetterPublisher.ORIGINAL_OFFSET_HEADER)
+			if (!KafkaDeadLetterPublisher.SINK_HEADERS.contains(header.key())
 					&& !header.key().equals(DeadLetter.REPLAY_COUNT_HEADER)) {
 				copy.headers().add(header);
 			}
@@ -242,8 +241,19 @@ class KafkaDeadLetters implements DeadLetters {
 		String messageId = headers.containsKey(OrderSignature.HEADER) && record.key() != null
 				? new String(record.key(), StandardCharsets.UTF_8)
 				: (String) headers.get(KafkaReceivedMessages.MESSAGE_ID_HEADER);
-		headers.put(DeadLetter.DEAD_LETTERED_AT_HEADER, record.timestamp());
-		return DeadLetter.of(position, messageId, null, headers);
+		Object deadLetteredAt = headers.get(DeadLetter.DEAD_LETTERED_AT_HEADER);
+		headers.put(DeadLetter.DEAD_LETTERED_AT_HEADER, epochMillis(deadLetteredAt));
+		return DeadLetter.of(position, messageId,
+				(record.timestamp() >= 0) ? Instant.ofEpochMilli(record.timestamp()) : null, headers);
+	}
+
+	private static Long epochMillis(Object text) {
+		try {
+			return (text != null) ? Long.valueOf(text.toString().trim()) : null;
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
 	}
 
 	private static String describe(DeadLetter deadLetter) {

@@ -2,6 +2,7 @@ package dev.orderpipeline.sink.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -66,6 +67,16 @@ final class KafkaTestTopic implements AutoCloseable {
 	void send(String key, String value, Map<String, String> headers) throws Exception {
 		ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(this.name, (key != null) ? bytes(key) : null,
 				bytes(value));
+		headers.forEach((name, header) -> record.headers().add(name, bytes(header)));
+		this.producer.send(record).get(30, TimeUnit.SECONDS);
+	}
+
+	/**
+	 * Writes a record to the dead-letter topic, as the sink would have.
+	 */
+	void sendDeadLetter(Instant sentAt, String value, Map<String, String> headers) throws Exception {
+		ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(deadLetterTopic(), null, sentAt.toEpochMilli(),
+				null, bytes(value));
 		headers.forEach((name, header) -> record.headers().add(name, bytes(header)));
 		this.producer.send(record).get(30, TimeUnit.SECONDS);
 	}
