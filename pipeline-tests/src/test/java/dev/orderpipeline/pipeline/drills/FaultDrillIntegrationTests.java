@@ -1,18 +1,10 @@
 package dev.orderpipeline.pipeline.drills;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -32,6 +24,8 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
+import static dev.orderpipeline.pipeline.drills.StoredOrders.assertEveryAcceptedOrderStoredOnce;
+import static dev.orderpipeline.pipeline.drills.StoredOrders.assertSharedWithoutDuplicates;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -180,11 +174,7 @@ class FaultDrillIntegrationTests {
 			load.close();
 		}
 		assertEveryAcceptedOrderStoredOnce(load);
-		assertThat(storedBy(first)).isPositive();
-		assertThat(storedBy(second)).isPositive();
-		await("the sinks' stored counts add up to the rows").atMost(Duration.ofSeconds(30))
-			.until(() -> storedBy(first) + storedBy(second) == database
-				.countOrders("sender_user_id = '" + load.sender() + "'"));
+		assertSharedWithoutDuplicates(load, first, second);
 	}
 
 	@Test
@@ -215,28 +205,6 @@ class FaultDrillIntegrationTests {
 		}
 	}
 
-	private void assertEveryAcceptedOrderStoredOnce(OrderLoad load) {
-		Set<String> accepted = load.accepted();
-		assertThat(accepted).isNotEmpty();
-		await("every accepted order stored").atMost(Duration.ofSeconds(90))
-			.pollInterval(Duration.ofSeconds(1))
-			.until(() -> storedAmong(accepted) == accepted.size());
-		assertThat(database.countOrders("sender_user_id = '" + load.sender() + "'"))
-			.as("rows (an order answered 503 after a lost confirm may also be stored)")
-			.isGreaterThanOrEqualTo(accepted.size());
-	}
-
-	private static long storedAmong(Set<String> orderIds) throws Exception {
-		try (Connection connection = database.connect();
-				PreparedStatement query = connection
-					.prepareStatement("SELECT count(*) FROM orders WHERE order_id = ANY (?::uuid[])")) {
-			query.setArray(1, connection.createArrayOf("text", orderIds.toArray()));
-			ResultSet result = query.executeQuery();
-			result.next();
-			return result.getLong(1);
-		}
-	}
-
 	private long deadLetters() {
 		CachingConnectionFactory connectionFactory = rabbitMq.connectionFactory();
 		try {
@@ -245,17 +213,6 @@ class FaultDrillIntegrationTests {
 		finally {
 			connectionFactory.destroy();
 		}
-	}
-
-	private static double storedBy(ServiceProcess sink) throws IOException, InterruptedException {
-		HttpResponse<String> metrics = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create(sink.actuatorUri() + "/prometheus")).build(),
-					HttpResponse.BodyHandlers.ofString());
-		return metrics.body()
-			.lines()
-			.filter((line) -> line.startsWith("orders_stored_total"))
-			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-			.sum();
 	}
 
 	private ServiceProcess startSink(String name) throws IOException {

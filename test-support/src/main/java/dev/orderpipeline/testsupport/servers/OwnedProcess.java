@@ -143,6 +143,16 @@ final class OwnedProcess {
 	}
 
 	/**
+	 * Kills the server at once ({@code SIGKILL}), as a crash would, and waits until its
+	 * whole group has gone.
+	 */
+	void kill() {
+		this.watchdog.descendants().forEach(ProcessHandle::destroyForcibly);
+		// The watchdog then finds its server gone and ends the group.
+		stop();
+	}
+
+	/**
 	 * An error naming the server and showing the end of its log.
 	 * @param problem what went wrong
 	 * @return the exception to throw

@@ -142,6 +142,18 @@ public final class TestKafka {
 	}
 
 	/**
+	 * Kills the broker ({@code SIGKILL}), as a crash would: its port refuses connections
+	 * until {@link #start()}. What it acknowledged is in the page cache and stays.
+	 */
+	public synchronized void kill() {
+		OwnedProcess running = this.server;
+		if (running != null) {
+			running.kill();
+			this.server = null;
+		}
+	}
+
+	/**
 	 * Starts the broker (again, on its data) and waits until it answers.
 	 */
 	public synchronized void start() {
