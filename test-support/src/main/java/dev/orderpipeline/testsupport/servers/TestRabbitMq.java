@@ -226,11 +226,16 @@ public final class TestRabbitMq {
 				() -> accepting() == accepting);
 	}
 
-	private void rabbitmqctl(String... arguments) {
+	/**
+	 * Runs {@code rabbitmqctl} on the node, as an operator would.
+	 * @param arguments the command and its arguments
+	 * @return what it printed
+	 */
+	public String rabbitmqctl(String... arguments) {
 		List<String> command = new ArrayList<>(List.of(script("rabbitmqctl"), "-q", "-n", this.node));
 		command.addAll(List.of(arguments));
 		try {
-			OwnedProcess.run("rabbitmqctl " + arguments[0], command, this.environment, Duration.ofSeconds(60));
+			return OwnedProcess.run("rabbitmqctl " + arguments[0], command, this.environment, Duration.ofSeconds(60));
 		}
 		catch (IllegalStateException ex) {
 			throw this.server.failure(ex.getMessage());
