@@ -15,17 +15,18 @@ import java.util.Map;
  * @param connections concurrent HTTP connections in closed loop
  * @param rate orders per second in open loop; 0 for closed loop
  * @param backlogs queued backlogs whose drain is timed
- * @param ceilings whether to measure the machine's ceilings (PerfTest, PostgreSQL)
+ * @param ceilings whether to measure the machine's ceilings (the broker's, PostgreSQL's)
  * @param ceilingDuration how long each ceiling is measured
  * @param sourceJar the packaged order-source
  * @param sinkJar the packaged order-sink
  * @param output where the results (JSON, HTML) are written
  * @param heap the heap given to each service
  * @param wrk whether wrk drives the load instead of the benchmark's own generator
+ * @param binder the broker the services run on: {@code rabbit} or {@code kafka}
  */
 record BenchOptions(Duration warmup, Duration duration, int connections, int rate, List<Integer> backlogs,
-		boolean ceilings, Duration ceilingDuration, Path sourceJar, Path sinkJar, Path output, String heap,
-		boolean wrk) {
+		boolean ceilings, Duration ceilingDuration, Path sourceJar, Path sinkJar, Path output, String heap, boolean wrk,
+		String binder) {
 
 	static final String USAGE = """
 			bench/run [--name=value ...]
@@ -34,7 +35,9 @@ record BenchOptions(Duration warmup, Duration duration, int connections, int rat
 			  --connections=64      concurrent connections (closed loop)
 			  --rate=0              orders/s, open loop at a fixed rate (0: closed loop)
 			  --backlogs=10000,100000,1000000   queued backlogs whose drain is timed (none: empty)
-			  --ceilings=true       measure RabbitMQ PerfTest and PostgreSQL insert ceilings
+			  --binder=rabbit       the services' broker: rabbit or kafka (both run on the benchmark's own)
+			  --ceilings=true       measure the broker's ceiling (RabbitMQ PerfTest; Kafka: a plain producer
+			                        and consumer at acks=all) and PostgreSQL's insert ceiling
 			  --ceiling-duration=15s
 			  --heap=128m           -Xmx of each service
 			  --load-generator=own  own (Reactor Netty, in this JVM) or wrk (from the OS packages: closed
@@ -59,11 +62,15 @@ record BenchOptions(Duration warmup, Duration duration, int connections, int rat
 				Path.of(values.getOrDefault("source-jar", "order-source/target/order-source-" + version + ".jar")),
 				Path.of(values.getOrDefault("sink-jar", "order-sink/target/order-sink-" + version + ".jar")),
 				Path.of(values.getOrDefault("output", "bench/results")), values.getOrDefault("heap", "128m"),
-				wrk(values.remove("load-generator")));
+				wrk(values.remove("load-generator")), values.getOrDefault("binder", "rabbit"));
 		values.keySet()
-			.removeAll(List.of("connections", "rate", "ceilings", "source-jar", "sink-jar", "output", "heap"));
+			.removeAll(
+					List.of("connections", "rate", "ceilings", "source-jar", "sink-jar", "output", "heap", "binder"));
 		if (!values.isEmpty()) {
 			throw new IllegalArgumentException("Unknown options " + values.keySet() + "\n" + USAGE);
+		}
+		if (!List.of("rabbit", "kafka").contains(options.binder())) {
+			throw new IllegalArgumentException("--binder is rabbit or kafka, not " + options.binder() + "\n" + USAGE);
 		}
 		if (options.wrk() && options.rate() > 0) {
 			throw new IllegalArgumentException(

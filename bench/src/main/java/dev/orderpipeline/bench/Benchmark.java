@@ -24,11 +24,7 @@ import java.util.stream.Stream;
 import dev.orderpipeline.testsupport.ServiceProcess;
 import dev.orderpipeline.testsupport.TestDatabase;
 import dev.orderpipeline.testsupport.servers.TestPostgresql;
-import dev.orderpipeline.testsupport.servers.TestRabbitMq;
 import org.HdrHistogram.Histogram;
-
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /**
  * The pipeline's benchmark. One run: the machine's ceilings, then a fresh database and
@@ -44,6 +40,8 @@ public final class Benchmark {
 
 	private final BenchOptions options;
 
+	private final BenchBroker broker;
+
 	private final String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
 		.withZone(ZoneOffset.UTC)
 		.format(Instant.now());
@@ -52,6 +50,7 @@ public final class Benchmark {
 
 	private Benchmark(BenchOptions options) {
 		this.options = options;
+		this.broker = BenchBroker.of(options.binder());
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -84,20 +83,19 @@ public final class Benchmark {
 		Path logs = this.options.output().resolve("logs-" + this.runId);
 		Files.createDirectories(logs);
 		this.results.put("run", this.runId);
-		this.results.put("options", Map.of("warmupSeconds", this.options.warmup().toSeconds(), "durationSeconds",
-				this.options.duration().toSeconds(), "connections", this.options.connections(), "rate",
-				this.options.rate(), "heap", this.options.heap(), "cores", Runtime.getRuntime().availableProcessors()));
+		this.results.put("options",
+				Map.of("warmupSeconds", this.options.warmup().toSeconds(), "durationSeconds",
+						this.options.duration().toSeconds(), "connections", this.options.connections(), "rate",
+						this.options.rate(), "heap", this.options.heap(), "cores",
+						Runtime.getRuntime().availableProcessors(), "binder", this.options.binder()));
 		TestDatabase database = TestDatabase.create("orders_bench");
 		String queue = "orders_bench_" + this.runId.replace("-", "_");
 		try {
 			if (this.options.ceilings()) {
 				measureCeilings(database, logs);
 			}
-			// Large backlogs stay fast on classic queues of version 2, set by policy as
-			// bin/run and the charts do.
-			TestRabbitMq.shared().setQueuePolicy("bench-" + queue, "^" + queue + "$", "{\"queue-version\":2}");
-			List<String> common = new ArrayList<>(TestRabbitMq.shared().arguments());
-			common.add("--orders.queue=" + queue);
+			this.broker.prepare(queue);
+			List<String> common = this.broker.arguments(queue);
 			List<String> sinkArguments = new ArrayList<>(common);
 			sinkArguments.addAll(database.arguments());
 			ServiceProcess sink = ServiceProcess.start("order-sink", this.options.sinkJar(), logs, sinkArguments,
@@ -117,27 +115,27 @@ public final class Benchmark {
 		}
 		finally {
 			database.drop();
-			deleteQueue(queue);
+			this.broker.delete(queue);
 		}
 		return Report.write(this.options.output(), this.runId, this.results);
 	}
 
 	private void measureCeilings(TestDatabase database, Path logs) throws Exception {
-		progress("ceilings: RabbitMQ PerfTest for " + this.options.ceilingDuration().toSeconds() + " s");
-		double perfTest = Ceilings.perfTest(this.options.ceilingDuration(), logs.resolve("perftest.log"));
+		progress("ceilings: " + this.broker.name() + " for " + this.options.ceilingDuration().toSeconds() + " s");
+		double broker = this.broker.ceiling(this.options.ceilingDuration(), logs);
 		progress("ceilings: PostgreSQL 100-row inserts for " + this.options.ceilingDuration().toSeconds() + " s");
 		double inserts = Ceilings.postgresInserts(database, this.options.ceilingDuration());
-		this.results.put("ceilings", Map.of("rabbitmqPerfTestMsgPerSecond", Math.round(perfTest),
-				"postgresqlRowsPerSecond", Math.round(inserts)));
-		System.out.printf("%nceilings: PerfTest %,.0f msg/s (persistent, confirms); PostgreSQL %,.0f rows/s%n",
-				perfTest, inserts);
+		this.results.put("ceilings",
+				Map.of(this.broker.ceilingKey(), Math.round(broker), "postgresqlRowsPerSecond", Math.round(inserts)));
+		System.out.printf("%nceilings: %s %,.0f msg/s (durable, acknowledged); PostgreSQL %,.0f rows/s%n",
+				this.broker.name(), broker, inserts);
 	}
 
 	private void measureLoad(TestDatabase database, ServiceProcess source, ServiceProcess sink, Path logs)
 			throws Exception {
 		List<ProcessStats> services = List.of(ProcessStats.of("order-source", source.pid()),
 				ProcessStats.of("order-sink", sink.pid()),
-				ProcessStats.inGroup("rabbitmq", TestRabbitMq.shared().processGroup()),
+				ProcessStats.inGroup(this.broker.name(), this.broker.processGroup()),
 				ProcessStats.inGroup("postgresql", TestPostgresql.shared().processGroup()));
 		if (this.options.wrk()) {
 			measureWithWrk(database, source, services, logs);
@@ -346,7 +344,7 @@ public final class Benchmark {
 		for (int size : this.options.backlogs()) {
 			String sender = "bench-backlog-" + size;
 			progress("backlog of " + size + ": publishing");
-			Backlog.publish(queue, size, sender);
+			this.broker.publishBacklog(queue, size, sender);
 			progress("backlog of " + size + ": draining");
 			ServiceProcess sink = ServiceProcess.start("order-sink-backlog-" + size, this.options.sinkJar(), logs,
 					sinkArguments, Map.of(), this.options.heap());
@@ -360,20 +358,6 @@ public final class Benchmark {
 			}
 		}
 		this.results.put("backlogDrains", drains);
-	}
-
-	private static void deleteQueue(String queue) {
-		CachingConnectionFactory connectionFactory = TestRabbitMq.shared().connectionFactory();
-		try {
-			RabbitAdmin admin = new RabbitAdmin(connectionFactory);
-			admin.deleteQueue(queue);
-			admin.deleteQueue(queue + ".dlq");
-			admin.deleteExchange(queue);
-			admin.deleteExchange(queue + ".dlx");
-		}
-		finally {
-			connectionFactory.destroy();
-		}
 	}
 
 	private static void progress(String line) {

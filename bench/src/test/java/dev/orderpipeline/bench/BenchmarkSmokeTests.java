@@ -37,6 +37,23 @@ class BenchmarkSmokeTests {
 	}
 
 	@Test
+	void onKafkaAShortRunMeasuresTheKafkaCeilingAndLosesNothing(@TempDir Path output) throws Exception {
+		BenchOptions options = BenchOptions.parse(
+				new String[] { "--binder=kafka", "--warmup=2s", "--duration=3s", "--connections=8", "--backlogs=2000",
+						"--ceiling-duration=2s", "--source-jar=" + System.getProperty("bench.source.jar"),
+						"--sink-jar=" + System.getProperty("bench.sink.jar"), "--output=" + output });
+		Path results = Benchmark.run(options);
+		JsonNode figures = JsonMapper.builder().build().readTree(results.toFile());
+		assertThat(figures.at("/options/binder").asString()).isEqualTo("kafka");
+		assertThat(figures.at("/ceilings/kafkaProducerConsumerMsgPerSecond").asLong()).isPositive();
+		assertThat(figures.at("/load/accepted").asLong()).isPositive();
+		assertThat(figures.at("/load/stored").asLong()).isEqualTo(figures.at("/load/accepted").asLong());
+		assertThat(figures.at("/load/lost").asLong()).isZero();
+		assertThat(figures.at("/load/resources/kafka/peakRssMegabytes").asLong()).isPositive();
+		assertThat(figures.at("/backlogDrains/0/ordersPerSecond").asLong()).isPositive();
+	}
+
+	@Test
 	@EnabledIf(value = "dev.orderpipeline.bench.WrkLoad#available",
 			disabledReason = "wrk is not installed (apt-get install wrk)")
 	void wrkDrivesTheLoadAndItsCpuTimeIsCounted(@TempDir Path output) throws Exception {
