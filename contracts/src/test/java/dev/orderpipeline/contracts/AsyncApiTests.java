@@ -55,10 +55,11 @@ class AsyncApiTests {
 	void isAnAsyncApi300DocumentWithChannelsOperationsAndMessages() {
 		assertThat(asyncApi.path("asyncapi").asString()).isEqualTo("3.0.0");
 		assertThat(asyncApi.path("channels").propertyNames()).containsExactlyInAnyOrder("orderExchange", "orderQueue",
-				"deadLetters");
+				"deadLetters", "orderTopic", "deadLetterTopic");
 		assertThat(asyncApi.path("components").path("messages").propertyNames())
-			.containsExactlyInAnyOrder("OrderPlaced", "LegacyOrder", "DeadLetter");
+			.containsExactlyInAnyOrder("OrderPlaced", "LegacyOrder", "DeadLetter", "DeadLetterRecord");
 		assertThat(asyncApi.path("servers").path("local").path("protocol").asString()).isEqualTo("amqp");
+		assertThat(asyncApi.path("servers").path("kafka").path("protocol").asString()).isEqualTo("kafka");
 	}
 
 	@Test
@@ -133,6 +134,13 @@ class AsyncApiTests {
 		assertThat(channels.at("/orderQueue/bindings/amqp/queue/durable").asBoolean()).isTrue();
 		assertThat(channels.at("/deadLetters/address").asString()).isEqualTo(deadLetterQueue).isEqualTo(queue + ".dlq");
 		assertThat(channels.at("/deadLetters/bindings/amqp/queue/name").asString()).isEqualTo(deadLetterQueue);
+		// On Kafka the topics have the same names.
+		assertThat(channels.at("/orderTopic/address").asString()).isEqualTo(queue);
+		assertThat(channels.at("/orderTopic/bindings/kafka/topic").asString()).isEqualTo(queue);
+		assertThat(channels.at("/deadLetterTopic/address").asString()).isEqualTo(deadLetterQueue);
+		assertThat(channels.at("/deadLetterTopic/bindings/kafka/topic").asString()).isEqualTo(deadLetterQueue);
+		assertThat(asyncApi.at("/operations/storeOrderRecords/bindings/kafka/groupId/const").asString())
+			.isEqualTo(queue);
 	}
 
 	@Test
@@ -157,6 +165,9 @@ class AsyncApiTests {
 		assertThat(messagesOf("receive", "orderQueue")).containsExactlyInAnyOrder("OrderPlaced", "LegacyOrder");
 		assertThat(messagesOf("send", "orderQueue")).contains("LegacyOrder");
 		assertThat(messagesOf("send", "deadLetters")).containsExactly("DeadLetter");
+		assertThat(messagesOf("send", "orderTopic")).contains("OrderPlaced");
+		assertThat(messagesOf("receive", "orderTopic")).containsExactlyInAnyOrder("OrderPlaced", "LegacyOrder");
+		assertThat(messagesOf("send", "deadLetterTopic")).containsExactly("DeadLetterRecord");
 	}
 
 	/**
