@@ -49,3 +49,18 @@ include "order-pipeline.serviceName" (list . "order-source").
 {{- $chart := index . 1 }}
 {{- include (printf "%s.fullname" $chart) (dict "Chart" (dict "Name" $chart) "Values" (index $root.Values $chart) "Release" $root.Release) }}
 {{- end }}
+
+{{/*
+Checks of both services' broker settings that their schemas cannot make, each seeing only its
+own values: on Kafka, whichever service creates the orders topic gives it its kafka.partitions,
+and a service that expects more partitions than the topic has refuses to start.
+*/}}
+{{- define "order-pipeline.checkBroker" -}}
+{{- $source := index .Values "order-source" }}
+{{- $sink := index .Values "order-sink" }}
+{{- if and $source.enabled $sink.enabled (eq (toString $source.binder) "kafka") (eq (toString $sink.binder) "kafka") }}
+{{- if ne (int $source.kafka.partitions) (int $sink.kafka.partitions) }}
+{{- fail (printf "order-source.kafka.partitions (%d) and order-sink.kafka.partitions (%d) differ: whichever service creates the orders topic gives it its count, and the other refuses to start when it expects more; set one count for both" (int $source.kafka.partitions) (int $sink.kafka.partitions)) }}
+{{- end }}
+{{- end }}
+{{- end }}

@@ -107,10 +107,39 @@ The Secret holding the database credentials: existingSecret or the chart's own.
 {{- end }}
 
 {{/*
-Whether the chart creates its own Secret (for whichever credentials have no existingSecret).
+Whether the chart creates its own Secret (for whichever credentials have no existingSecret:
+RabbitMQ's with binder rabbit only, Kafka credentials always come from kafka.sasl.existingSecret).
 */}}
 {{- define "order-sink.createsSecret" -}}
-{{- if or (not .Values.rabbitmq.existingSecret) (not .Values.database.existingSecret) }}true{{ end }}
+{{- if or (include "order-sink.createsRabbitmqSecret" .) (not .Values.database.existingSecret) }}true{{ end }}
+{{- end }}
+
+{{/*
+Whether the chart's Secret holds the RabbitMQ credentials: binder rabbit and no existingSecret.
+*/}}
+{{- define "order-sink.createsRabbitmqSecret" -}}
+{{- if and (eq .Values.binder "rabbit") (not .Values.rabbitmq.existingSecret) }}true{{ end }}
+{{- end }}
+
+{{/*
+The ports of kafka.bootstrapServers (host:port,host:port...), each once, comma-separated.
+*/}}
+{{- define "order-sink.kafkaPorts" -}}
+{{- $ports := list }}
+{{- range splitList "," .Values.kafka.bootstrapServers }}
+{{- $ports = append $ports (regexFind "[0-9]+$" (trim .)) }}
+{{- end }}
+{{- $ports | uniq | join "," }}
+{{- end }}
+
+{{/*
+The JAAS line of the Kafka clients' SASL login: the mechanism's login module, with the user
+and password the container expands from KAFKA_USERNAME and KAFKA_PASSWORD (set from the Secret
+before it in the environment).
+*/}}
+{{- define "order-sink.kafkaJaasConfig" -}}
+{{- $module := ternary "org.apache.kafka.common.security.plain.PlainLoginModule" "org.apache.kafka.common.security.scram.ScramLoginModule" (eq .Values.kafka.sasl.mechanism "PLAIN") }}
+{{- printf "%s required username=\"$(KAFKA_USERNAME)\" password=\"$(KAFKA_PASSWORD)\";" $module }}
 {{- end }}
 
 {{/*

@@ -100,6 +100,35 @@ The Secret holding the broker credentials: existingSecret or the chart's own.
 {{- end }}
 
 {{/*
+Whether the chart creates its own Secret: for the RabbitMQ credentials, with binder rabbit and
+no existingSecret (Kafka credentials always come from kafka.sasl.existingSecret).
+*/}}
+{{- define "order-source.createsSecret" -}}
+{{- if and (eq .Values.binder "rabbit") (not .Values.rabbitmq.existingSecret) }}true{{ end }}
+{{- end }}
+
+{{/*
+The ports of kafka.bootstrapServers (host:port,host:port...), each once, comma-separated.
+*/}}
+{{- define "order-source.kafkaPorts" -}}
+{{- $ports := list }}
+{{- range splitList "," .Values.kafka.bootstrapServers }}
+{{- $ports = append $ports (regexFind "[0-9]+$" (trim .)) }}
+{{- end }}
+{{- $ports | uniq | join "," }}
+{{- end }}
+
+{{/*
+The JAAS line of the Kafka clients' SASL login: the mechanism's login module, with the user
+and password the container expands from KAFKA_USERNAME and KAFKA_PASSWORD (set from the Secret
+before it in the environment).
+*/}}
+{{- define "order-source.kafkaJaasConfig" -}}
+{{- $module := ternary "org.apache.kafka.common.security.plain.PlainLoginModule" "org.apache.kafka.common.security.scram.ScramLoginModule" (eq .Values.kafka.sasl.mechanism "PLAIN") }}
+{{- printf "%s required username=\"$(KAFKA_USERNAME)\" password=\"$(KAFKA_PASSWORD)\";" $module }}
+{{- end }}
+
+{{/*
 The heap (-Xmx, in MiB) from limits.memory (Mi, Gi, M or G) and jvm.heapPercentage.
 */}}
 {{- define "order-source.heapMegabytes" -}}

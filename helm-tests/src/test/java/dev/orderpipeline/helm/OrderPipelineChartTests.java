@@ -36,6 +36,8 @@ class OrderPipelineChartTests {
 
 	private static final Path GATEWAY_AUTOSCALING = Charts.EXAMPLES.resolve("gateway-autoscaling.yaml");
 
+	private static final Path KAFKA = Charts.EXAMPLES.resolve("kafka.yaml");
+
 	@Test
 	void rendersBothServicesAndTheDashboardWithDefaultValues() {
 		Manifests manifests = Charts.render(Charts.UMBRELLA);
@@ -49,7 +51,7 @@ class OrderPipelineChartTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "external-services.yaml", "gateway-autoscaling.yaml" })
+	@ValueSource(strings = { "external-services.yaml", "gateway-autoscaling.yaml", "kafka.yaml" })
 	void rendersTheExampleValues(String example) {
 		Manifests manifests = Charts.render(Charts.UMBRELLA, Charts.EXAMPLES.resolve(example));
 
@@ -158,6 +160,88 @@ class OrderPipelineChartTests {
 			.singleElement()
 			.satisfies((peer) -> assertThat(peer.getNamespaceSelector().getMatchLabels())
 				.containsEntry("kubernetes.io/metadata.name", "ingress-nginx"));
+	}
+
+	@Test
+	void kafkaExampleRunsBothServicesOnKafkaWithExistingSecretsOnly() {
+		Manifests manifests = Charts.render(Charts.UMBRELLA, KAFKA);
+
+		assertThat(manifests.kinds()).doesNotContain("Secret");
+		assertThat(manifests.ofKind(Deployment.class)).hasSize(2).allSatisfy((deployment) -> {
+			String name = deployment.getMetadata().getName().substring(Charts.RELEASE.length() + 1);
+			Map<String, String> environment = ServiceChartsTests.environment(manifests, deployment);
+			assertThat(environment).containsEntry("ORDERS_BINDER", "kafka")
+				.containsEntry("ORDERS_KAFKA_PARTITIONS", "6")
+				.containsEntry("SPRING_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+				.containsEntry("SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "SCRAM-SHA-512")
+				.containsEntry("KAFKA_USERNAME", "secretKeyRef:" + name + "-kafka/username")
+				.containsEntry("KAFKA_PASSWORD", "secretKeyRef:" + name + "-kafka/password")
+				.containsEntry("SPRING_KAFKA_SSL_TRUST_STORE_TYPE", "PEM");
+			assertThat(environment.get("KAFKA_BOOTSTRAP_SERVERS")).startsWith("kafka-0.kafka.messaging.svc:9093,");
+			assertThat(environment.keySet()).noneMatch((variable) -> variable.contains("RABBITMQ"));
+			assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+				.filteredOn((volume) -> volume.getSecret() != null)
+				.anySatisfy((volume) -> assertThat(volume.getSecret().getSecretName()).isEqualTo("kafka-cluster-ca"));
+		});
+		assertThat(manifests.ofKind(NetworkPolicy.class)).hasSize(2)
+			.allSatisfy((policy) -> assertThat(policy.getSpec().getEgress().get(1).getPorts()).singleElement()
+				.satisfies((port) -> assertThat(port.getPort()).isEqualTo(new IntOrString(9093))));
+	}
+
+	@Test
+	void aKafkaInstallNeedsNoRabbitMqPassword() {
+		String rendered = Charts.withoutRequiredValues(Charts.UMBRELLA, bothOnKafka("global.signing.existingSecret",
+				"order-signing", "global.signing.keyId", "k1", "order-sink.database.password", "db-s3cret"));
+
+		assertThat(rendered).contains("kind: Deployment").doesNotContain("rabbitmq-password");
+	}
+
+	@Test
+	void refusesBothServicesOnKafkaWithDifferentPartitionCounts() {
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> Charts.render(Charts.UMBRELLA, bothOnKafka("order-sink.kafka.partitions", 8)))
+			.withMessageContaining("order-source.kafka.partitions (4) and order-sink.kafka.partitions (8) differ");
+		Manifests agreed = Charts.render(Charts.UMBRELLA,
+				bothOnKafka("order-sink.kafka.partitions", 8, "order-source.kafka.partitions", 8));
+		assertThat(agreed.ofKind(Deployment.class)).hasSize(2)
+			.allSatisfy((deployment) -> assertThat(ServiceChartsTests.environment(agreed, deployment))
+				.containsEntry("ORDERS_KAFKA_PARTITIONS", "8"));
+	}
+
+	@Test
+	void oneServiceMayUseKafkaWhenTheOtherIsLeftOut() {
+		Manifests manifests = Charts.render(Charts.UMBRELLA, Charts.values("order-source.enabled", false,
+				"order-sink.binder", "kafka", "order-sink.kafka.bootstrapServers", "kafka.messaging:9092"));
+
+		assertThat(ServiceChartsTests.environment(manifests, manifests.one(Deployment.class)))
+			.containsEntry("ORDERS_BINDER", "kafka");
+	}
+
+	@Test
+	void notesNameTheKafkaTopicsAndWarnAboutSinkReplicasWithoutAPartition() {
+		String onKafka = Charts.notes(Charts.UMBRELLA,
+				bothOnKafka("order-source.readApiBaseUrl", "https://orders.example.com"));
+		String tooManySinks = Charts.notes(Charts.UMBRELLA,
+				bothOnKafka("order-source.readApiBaseUrl", "https://orders.example.com", "order-sink.replicaCount", 6));
+
+		assertThat(onKafka).contains("Broker: Kafka at kafka.messaging:9092, topic create_order_queue")
+			.contains("dead-letter topic create_order_queue.dlq")
+			.doesNotContain("WARNING");
+		assertThat(tooManySinks).contains("WARNING: up to 6 order-sink replicas share 4 partitions");
+		assertThat(Charts.notes(Charts.UMBRELLA, Map.of())).doesNotContain("Kafka");
+	}
+
+	/**
+	 * Values that put both services on Kafka, then the given ones.
+	 * @param keysAndValues key, value, key, value...
+	 * @return the values
+	 */
+	private static Map<String, Object> bothOnKafka(Object... keysAndValues) {
+		Map<String, Object> values = Charts.values("order-source.binder", "kafka",
+				"order-source.kafka.bootstrapServers", "kafka.messaging:9092", "order-sink.binder", "kafka",
+				"order-sink.kafka.bootstrapServers", "kafka.messaging:9092");
+		values.putAll(Charts.values(keysAndValues));
+		return values;
 	}
 
 	@Test

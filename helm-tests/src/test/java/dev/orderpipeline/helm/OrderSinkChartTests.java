@@ -223,6 +223,26 @@ class OrderSinkChartTests {
 		assertThat(manifests.find(NetworkPolicy.class, POLICY_JOB)).isEmpty();
 	}
 
+	@Test
+	void onKafkaNoQueuePolicyAndOnlyTheDatabaseCredentials() {
+		Manifests manifests = Charts.render(Charts.withHooksRendered(Charts.SINK), ServiceChartsTests.kafkaValues());
+
+		assertThat(manifests.ofKind(Job.class)).isEmpty();
+		assertThat(manifests.find(Secret.class, "orders-order-sink-rabbitmq-policy")).isEmpty();
+		assertThat(manifests.find(NetworkPolicy.class, POLICY_JOB)).isEmpty();
+		assertThat(manifests.named(Secret.class, "orders-order-sink").getData()).containsOnlyKeys("database-username",
+				"database-password");
+		assertThat(ServiceChartsTests.environment(manifests, manifests.one(Deployment.class)))
+			.containsEntry("ORDERS_BINDER", "kafka")
+			.containsEntry("SPRING_R2DBC_PASSWORD", "secretKeyRef:orders-order-sink/database-password");
+
+		Manifests existing = Charts.render(Charts.SINK,
+				ServiceChartsTests.kafkaValues("database.existingSecret", "orders-db-app"));
+		assertThat(existing.kinds()).doesNotContain("Secret");
+		assertThat(existing.one(Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations())
+			.doesNotContainKey("checksum/secret");
+	}
+
 	private static String value(Container container, String name) {
 		return container.getEnv()
 			.stream()

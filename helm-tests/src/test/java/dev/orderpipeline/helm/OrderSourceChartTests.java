@@ -45,6 +45,19 @@ class OrderSourceChartTests {
 	}
 
 	@Test
+	void onKafkaThePublishOnlyProfileAndTheBrokerSecretAreLeftOut() {
+		Manifests manifests = Charts.render(Charts.SOURCE, ServiceChartsTests.kafkaValues());
+
+		// publish-only is a RabbitMQ profile: the broker user that may only publish.
+		assertThat(manifests.one(ConfigMap.class).getData()).doesNotContainKey("SPRING_PROFILES_ACTIVE")
+			.containsEntry("ORDERS_BINDER", "kafka");
+		assertThat(manifests.kinds()).doesNotContain("Secret");
+		assertThat(manifests.one(Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations())
+			.containsKey("checksum/config")
+			.doesNotContainKey("checksum/secret");
+	}
+
+	@Test
 	void noSecretIsCreatedWithAnExistingOne() {
 		Manifests manifests = Charts.render(Charts.SOURCE,
 				Charts.values("rabbitmq.existingSecret", "order-source-rabbitmq"));

@@ -1,5 +1,6 @@
 package dev.orderpipeline.helm;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -8,6 +9,7 @@ import java.util.stream.Collectors;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -451,6 +453,183 @@ class ServiceChartsTests {
 			.containsEntry("ORDERS_QUEUE", "create_order_queue")
 			.containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs")
 			.containsEntry("ORDERS_EXTRA", "x");
+	}
+
+	@ParameterizedTest
+	@MethodSource("charts")
+	void rabbitMqBinderRendersNothingOfKafka(ServiceChart chart) {
+		Manifests manifests = Charts.render(chart.chart());
+		Deployment deployment = manifests.one(Deployment.class);
+		Map<String, String> environment = environment(manifests, deployment);
+
+		// No ORDERS_BINDER: rabbit is the application's default.
+		assertThat(environment).doesNotContainKey("ORDERS_BINDER")
+			.containsKeys("SPRING_RABBITMQ_HOST", "SPRING_RABBITMQ_USERNAME", "SPRING_RABBITMQ_PASSWORD");
+		assertThat(environment.keySet()).noneMatch((name) -> name.contains("KAFKA"));
+		assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+			.noneMatch((volume) -> volume.getName().contains("kafka"));
+		assertThat(Charts.template(chart.chart(), Map.of())).doesNotContainIgnoringCase("kafka");
+	}
+
+	@ParameterizedTest
+	@MethodSource("charts")
+	void kafkaBinderReplacesRabbitMqEntirely(ServiceChart chart) {
+		String rendered = Charts.template(chart.chart(), kafkaValues());
+		Manifests manifests = Manifests.parse(rendered);
+		Deployment deployment = manifests.one(Deployment.class);
+		Map<String, String> environment = environment(manifests, deployment);
+
+		assertThat(environment).containsEntry("ORDERS_BINDER", "kafka")
+			.containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka-0.kafka.messaging:9092,kafka-1.kafka.messaging:9092")
+			.containsEntry("ORDERS_KAFKA_PARTITIONS", "4")
+			.containsEntry("SPRING_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+			.containsEntry("ORDERS_QUEUE", "create_order_queue")
+			.doesNotContainKeys("SPRING_PROFILES_ACTIVE", "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM",
+					"SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "SPRING_KAFKA_SSL_TRUST_STORE_LOCATION");
+		assertThat(environment.keySet()).noneMatch((name) -> name.contains("RABBITMQ"));
+		assertThat(environment.values()).as("no RabbitMQ Secret reference")
+			.noneMatch((value) -> value != null && value.contains("rabbitmq"));
+		assertThat(manifests.ofKind(Secret.class)).allSatisfy(
+				(secret) -> assertThat(secret.getData()).doesNotContainKeys("rabbitmq-username", "rabbitmq-password"));
+		// The RabbitMQ password the required values give is not used at all.
+		assertThat(rendered).doesNotContainIgnoringCase("rabbit")
+			.doesNotContain("broker-password")
+			.doesNotContain(java.util.Base64.getEncoder()
+				.encodeToString("broker-password".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+	}
+
+	@ParameterizedTest
+	@MethodSource("charts")
+	void kafkaSaslCredentialsComeOnlyFromTheUsersSecret(ServiceChart chart) {
+		String rendered = Charts.template(chart.chart(),
+				kafkaValues("kafka.securityProtocol", "SASL_SSL", "kafka.sasl.mechanism", "SCRAM-SHA-512",
+						"kafka.sasl.existingSecret", "orders-kafka-user", "kafka.sasl.existingSecretPasswordKey",
+						"secret"));
+		Manifests manifests = Manifests.parse(rendered);
+		Map<String, String> settings = manifests.one(ConfigMap.class).getData();
+		List<String> names = container(manifests.one(Deployment.class)).getEnv().stream().map(EnvVar::getName).toList();
+
+		assertThat(settings).containsEntry("SPRING_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+			.containsEntry("SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "SCRAM-SHA-512");
+		assertThat(settings.keySet()).noneMatch((name) -> name.contains("JAAS") || name.contains("PASSWORD"));
+		assertThat(envVar(manifests, "KAFKA_USERNAME").getValueFrom().getSecretKeyRef())
+			.satisfies((ref) -> assertThat(ref.getName()).isEqualTo("orders-kafka-user"))
+			.satisfies((ref) -> assertThat(ref.getKey()).isEqualTo("username"));
+		assertThat(envVar(manifests, "KAFKA_PASSWORD").getValueFrom().getSecretKeyRef())
+			.satisfies((ref) -> assertThat(ref.getName()).isEqualTo("orders-kafka-user"))
+			.satisfies((ref) -> assertThat(ref.getKey()).isEqualTo("secret"));
+		assertThat(envVar(manifests, "KAFKA_PASSWORD").getValue()).isNull();
+		// The container expands the references from the variables before the line.
+		assertThat(env(manifests, "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG")).isEqualTo(
+				"org.apache.kafka.common.security.scram.ScramLoginModule required username=\"$(KAFKA_USERNAME)\" password=\"$(KAFKA_PASSWORD)\";");
+		assertThat(names.indexOf("KAFKA_USERNAME")).isNotNegative()
+			.isLessThan(names.indexOf("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"));
+		assertThat(names.indexOf("KAFKA_PASSWORD")).isNotNegative()
+			.isLessThan(names.indexOf("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"));
+		assertThat(container(manifests.one(Deployment.class)).getEnv())
+			.filteredOn((variable) -> variable.getName().contains("PASSWORD"))
+			.isNotEmpty()
+			.allSatisfy((variable) -> {
+				assertThat(variable.getValue()).isNull();
+				assertThat(variable.getValueFrom().getSecretKeyRef()).isNotNull();
+			});
+		assertThat(rendered).doesNotContain("broker-password");
+
+		Manifests plain = Charts.render(chart.chart(), kafkaValues("kafka.securityProtocol", "SASL_PLAINTEXT",
+				"kafka.sasl.mechanism", "PLAIN", "kafka.sasl.existingSecret", "orders-kafka-user"));
+		assertThat(env(plain, "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"))
+			.startsWith("org.apache.kafka.common.security.plain.PlainLoginModule required ");
+		assertThat(plain.one(ConfigMap.class).getData()).containsEntry("SPRING_KAFKA_PROPERTIES_SASL_MECHANISM",
+				"PLAIN");
+	}
+
+	@ParameterizedTest
+	@MethodSource("charts")
+	void kafkaBrokersCaFromASecretIsMountedAndTrusted(ServiceChart chart) {
+		Manifests manifests = Charts.render(chart.chart(), kafkaValues("kafka.securityProtocol", "SSL",
+				"kafka.tls.caSecret", "kafka-cluster-ca", "kafka.tls.caSecretKey", "ca.pem"));
+		Map<String, String> settings = manifests.one(ConfigMap.class).getData();
+		PodSpec pod = manifests.one(Deployment.class).getSpec().getTemplate().getSpec();
+
+		assertThat(settings).containsEntry("SPRING_KAFKA_SECURITY_PROTOCOL", "SSL")
+			.containsEntry("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION", "file:/etc/order-pipeline/kafka-ca/ca.crt")
+			.containsEntry("SPRING_KAFKA_SSL_TRUST_STORE_TYPE", "PEM");
+		assertThat(pod.getVolumes()).filteredOn((volume) -> "kafka-ca".equals(volume.getName()))
+			.singleElement()
+			.satisfies((volume) -> {
+				assertThat(volume.getSecret().getSecretName()).isEqualTo("kafka-cluster-ca");
+				assertThat(volume.getSecret().getItems()).singleElement()
+					.satisfies((item) -> assertThat(item.getKey() + "->" + item.getPath()).isEqualTo("ca.pem->ca.crt"));
+			});
+		assertThat(pod.getContainers().get(0).getVolumeMounts())
+			.filteredOn((mount) -> "kafka-ca".equals(mount.getName()))
+			.singleElement()
+			.satisfies((mount) -> {
+				assertThat(mount.getMountPath()).isEqualTo("/etc/order-pipeline/kafka-ca");
+				assertThat(mount.getReadOnly()).isTrue();
+			});
+		assertThat(Charts.render(chart.chart(), kafkaValues("kafka.securityProtocol", "SSL"))
+			.one(ConfigMap.class)
+			.getData())
+			.doesNotContainKeys("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION", "SPRING_KAFKA_SSL_TRUST_STORE_TYPE");
+	}
+
+	@ParameterizedTest
+	@MethodSource("charts")
+	void egressReachesTheKafkaBrokersOnTheirPorts(ServiceChart chart) {
+		List<NetworkPolicyEgressRule> egress = Charts
+			.render(chart.chart(),
+					kafkaValues("kafka.bootstrapServers", "kafka-0.kafka:9093,kafka-1.kafka:9093,kafka-2.kafka:9094",
+							"networkPolicy.egress.broker.to[0].ipBlock.cidr", "10.30.0.0/16"))
+			.named(NetworkPolicy.class, chart.fullname())
+			.getSpec()
+			.getEgress();
+
+		assertThat(ports(egress.get(1))).containsExactly("9093/TCP", "9094/TCP");
+		assertThat(egress.get(1).getTo()).singleElement()
+			.satisfies((peer) -> assertThat(peer.getIpBlock().getCidr()).isEqualTo("10.30.0.0/16"));
+		assertThat(egress).flatExtracting(ServiceChartsTests::ports).doesNotContain("5672/TCP");
+	}
+
+	/**
+	 * Values that put a service chart on Kafka, then the given ones.
+	 * @param keysAndValues key, value, key, value...
+	 * @return the values
+	 */
+	static Map<String, Object> kafkaValues(Object... keysAndValues) {
+		Map<String, Object> values = Charts.values("binder", "kafka", "kafka.bootstrapServers",
+				"kafka-0.kafka.messaging:9092,kafka-1.kafka.messaging:9092");
+		values.putAll(Charts.values(keysAndValues));
+		return values;
+	}
+
+	/**
+	 * The container's environment as the application gets it: the ConfigMaps it reads
+	 * whole, then its own variables (one from a Secret as {@code secretKeyRef:name/key}).
+	 * @param manifests the rendered manifests
+	 * @param deployment one of their Deployments
+	 * @return the variables by name
+	 */
+	static Map<String, String> environment(Manifests manifests, Deployment deployment) {
+		Container container = container(deployment);
+		Map<String, String> environment = new LinkedHashMap<>();
+		for (EnvFromSource source : container.getEnvFrom()) {
+			environment.putAll(manifests.named(ConfigMap.class, source.getConfigMapRef().getName()).getData());
+		}
+		for (EnvVar variable : container.getEnv()) {
+			if (variable.getValueFrom() == null) {
+				environment.put(variable.getName(), variable.getValue());
+			}
+			else if (variable.getValueFrom().getSecretKeyRef() != null) {
+				environment.put(variable.getName(),
+						"secretKeyRef:" + variable.getValueFrom().getSecretKeyRef().getName() + "/"
+								+ variable.getValueFrom().getSecretKeyRef().getKey());
+			}
+			else {
+				environment.put(variable.getName(), "valueFrom");
+			}
+		}
+		return environment;
 	}
 
 	static void assertRestricted(PodSpec pod) {

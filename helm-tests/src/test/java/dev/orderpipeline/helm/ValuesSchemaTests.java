@@ -51,6 +51,13 @@ class ValuesSchemaTests {
 				refused(Charts.SINK, "rabbitmqPolicy.queueVersion", 3, "/rabbitmqPolicy/queueVersion"),
 				refused(Charts.SINK, "rabbitmqPolicy.managementUrl", "rabbitmq:15672", "/rabbitmqPolicy/managementUrl"),
 				refused(Charts.SINK, "maxInFlight", 10, "maxInFlight"),
+				refused(Charts.SOURCE, "binder", "rabbitmq", "/binder"),
+				refused(Charts.SINK, "kafka.brokers", "kafka:9092", "brokers"),
+				refused(Charts.SOURCE, "kafka.partitions", 0, "/kafka/partitions"),
+				refused(Charts.SINK, "kafka.securityProtocol", "TLS", "/kafka/securityProtocol"),
+				// Kafka settings with binder rabbit.
+				refused(Charts.SOURCE, "kafka.bootstrapServers", "kafka:9092", "/kafka/bootstrapServers"),
+				refused(Charts.SINK, "kafka.securityProtocol", "SSL", "/kafka/securityProtocol"),
 				refused(Charts.UMBRELLA, "order-source.serviceMonitor.enabled", "yes", "/serviceMonitor/enabled"),
 				refused(Charts.UMBRELLA, "order-sink.database.sslMode", "on", "/database/sslMode"),
 				refused(Charts.UMBRELLA, "ingress.host", "Orders_Example", "/ingress/host"),
@@ -63,6 +70,54 @@ class ValuesSchemaTests {
 	void schemaRefuses(Path chart, String key, Object value, String where) {
 		Map<String, Object> values = new java.util.HashMap<>();
 		values.put(key, value);
+		assertThatThrownBy(() -> Charts.template(chart, values)).hasMessageContaining("schema")
+			.hasMessageContaining(where);
+	}
+
+	static Stream<Arguments> refusedBrokerSettings() {
+		return Stream.of(
+				// Kafka without its bootstrap servers, or with servers that have no port.
+				refusedTogether(Charts.SOURCE, "/kafka/bootstrapServers", "binder", "kafka"),
+				refusedTogether(Charts.SINK, "/kafka/bootstrapServers", "binder", "kafka"),
+				refusedTogether(Charts.SINK, "/kafka/bootstrapServers", "binder", "kafka", "kafka.bootstrapServers",
+						"kafka-0.kafka,kafka-1.kafka"),
+				// Kafka with a RabbitMQ connection or credentials Secret.
+				refusedTogether(Charts.SOURCE, "/rabbitmq/existingSecret", "binder", "kafka", "kafka.bootstrapServers",
+						"kafka:9092", "rabbitmq.existingSecret", "order-source-rabbitmq"),
+				refusedTogether(Charts.SINK, "/rabbitmq/host", "binder", "kafka", "kafka.bootstrapServers",
+						"kafka:9092", "rabbitmq.host", "rabbitmq.messaging"),
+				refusedTogether(Charts.SINK, "/rabbitmqPolicy/existingSecret", "binder", "kafka",
+						"kafka.bootstrapServers", "kafka:9092", "rabbitmqPolicy.existingSecret",
+						"rabbitmq-policy-admin"),
+				// A SASL mechanism or user without a SASL protocol.
+				refusedTogether(Charts.SOURCE, "/kafka/sasl/mechanism", "binder", "kafka", "kafka.bootstrapServers",
+						"kafka:9092", "kafka.securityProtocol", "SSL", "kafka.sasl.mechanism", "SCRAM-SHA-512"),
+				refusedTogether(Charts.SINK, "/kafka/sasl/existingSecret", "binder", "kafka", "kafka.bootstrapServers",
+						"kafka:9092", "kafka.sasl.existingSecret", "order-sink-kafka"),
+				// A SASL protocol without a mechanism or without the user's Secret.
+				refusedTogether(Charts.SINK, "/kafka/sasl/mechanism", "binder", "kafka", "kafka.bootstrapServers",
+						"kafka:9092", "kafka.securityProtocol", "SASL_SSL", "kafka.sasl.existingSecret",
+						"order-sink-kafka"),
+				refusedTogether(Charts.SOURCE, "/kafka/sasl/existingSecret", "binder", "kafka",
+						"kafka.bootstrapServers", "kafka:9092", "kafka.securityProtocol", "SASL_PLAINTEXT",
+						"kafka.sasl.mechanism", "PLAIN"),
+				refusedTogether(Charts.SOURCE, "/kafka/sasl/mechanism", "binder", "kafka", "kafka.bootstrapServers",
+						"kafka:9092", "kafka.securityProtocol", "SASL_SSL", "kafka.sasl.mechanism", "GSSAPI",
+						"kafka.sasl.existingSecret", "order-source-kafka"),
+				// A CA to trust without TLS.
+				refusedTogether(Charts.SINK, "/kafka/tls/caSecret", "binder", "kafka", "kafka.bootstrapServers",
+						"kafka:9092", "kafka.securityProtocol", "SASL_PLAINTEXT", "kafka.sasl.mechanism", "PLAIN",
+						"kafka.sasl.existingSecret", "order-sink-kafka", "kafka.tls.caSecret", "kafka-cluster-ca"),
+				// The two services on different brokers.
+				refusedTogether(Charts.UMBRELLA, "/order-sink/binder", "order-source.binder", "kafka",
+						"order-source.kafka.bootstrapServers", "kafka:9092"),
+				refusedTogether(Charts.UMBRELLA, "/order-source/binder", "order-sink.binder", "kafka",
+						"order-sink.kafka.bootstrapServers", "kafka:9092"));
+	}
+
+	@ParameterizedTest(name = "{0}: {2}")
+	@MethodSource("refusedBrokerSettings")
+	void schemaRefusesMixedOrIncompleteBrokerSettings(Path chart, String where, Map<String, Object> values) {
 		assertThatThrownBy(() -> Charts.template(chart, values)).hasMessageContaining("schema")
 			.hasMessageContaining(where);
 	}
@@ -91,6 +146,10 @@ class ValuesSchemaTests {
 
 	private static Arguments refused(Path chart, String key, Object value, String where) {
 		return Arguments.of(chart, key, value, where);
+	}
+
+	private static Arguments refusedTogether(Path chart, String where, Object... keysAndValues) {
+		return Arguments.of(chart, where, Charts.values(keysAndValues));
 	}
 
 }
