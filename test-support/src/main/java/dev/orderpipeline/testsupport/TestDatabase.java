@@ -63,6 +63,18 @@ public final class TestDatabase {
 	}
 
 	/**
+	 * Points a Spring application in this JVM at this database through another port of
+	 * 127.0.0.1, such as a {@link TcpProxy}'s that a test cuts.
+	 * @param registry the test's properties
+	 * @param port the port
+	 */
+	public void register(DynamicPropertyRegistry registry, int port) {
+		registry.add("spring.r2dbc.url", () -> r2dbcUrl(port));
+		registry.add("spring.r2dbc.username", this::user);
+		registry.add("spring.r2dbc.password", this::password);
+	}
+
+	/**
 	 * Points a service process at this database.
 	 * @return the command-line arguments
 	 */

@@ -1,6 +1,7 @@
 package dev.orderpipeline.sink.consuming;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +21,34 @@ public interface ReceivedMessages {
 	 * @throws IllegalArgumentException if the payload is neither
 	 */
 	Message<List<byte[]>> batch(Message<Object> delivery);
+
+	/**
+	 * The raw bodies a binder delivers as a batch, in order; a message without a body (a
+	 * Kafka tombstone) is an empty one, which is no order.
+	 * @param payload the delivery's payload
+	 * @return the bodies
+	 * @throws IllegalArgumentException if the payload is not a list of raw bodies
+	 */
+	static List<byte[]> rawBodies(Object payload) {
+		if (!(payload instanceof List<?> list)) {
+			throw new IllegalArgumentException(
+					"Expected a batch of raw message bodies, got " + payload.getClass().getName());
+		}
+		List<byte[]> bodies = new ArrayList<>(list.size());
+		for (Object element : list) {
+			if (element == null) {
+				bodies.add(new byte[0]);
+			}
+			else if (element instanceof byte[] body) {
+				bodies.add(body);
+			}
+			else {
+				throw new IllegalArgumentException("Expected raw message bodies, got " + element.getClass().getName()
+						+ ": the binding's content type must be application/octet-stream");
+			}
+		}
+		return bodies;
+	}
 
 	/**
 	 * Each message's own headers.

@@ -48,25 +48,9 @@ public class KafkaReceivedMessages implements ReceivedMessages {
 				.setHeader(KafkaHeaders.BATCH_CONVERTED_HEADERS, List.of(Map.copyOf(delivery.getHeaders())))
 				.build();
 		}
-		if (!(payload instanceof List<?> list)) {
-			throw new IllegalArgumentException(
-					"Expected a batch of raw record values, got " + payload.getClass().getName());
-		}
-		List<byte[]> bodies = new ArrayList<>(list.size());
-		for (Object element : list) {
-			if (element == null) {
-				// A tombstone (a record without a value) is not an order.
-				bodies.add(new byte[0]);
-			}
-			else if (element instanceof byte[] body) {
-				bodies.add(body);
-			}
-			else {
-				throw new IllegalArgumentException("Expected raw record values, got " + element.getClass().getName()
-						+ ": the binding's content type must be application/octet-stream");
-			}
-		}
-		return MessageBuilder.withPayload(bodies).copyHeaders(delivery.getHeaders()).build();
+		return MessageBuilder.withPayload(ReceivedMessages.rawBodies(payload))
+			.copyHeaders(delivery.getHeaders())
+			.build();
 	}
 
 	@Override

@@ -1,7 +1,6 @@
 package dev.orderpipeline.sink.rabbit;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Date;
 import java.util.List;
@@ -45,19 +44,9 @@ public class RabbitReceivedMessages implements ReceivedMessages {
 				.setHeader(BATCHED_HEADERS, List.of(Map.copyOf(delivery.getHeaders())))
 				.build();
 		}
-		if (!(payload instanceof List<?> list)) {
-			throw new IllegalArgumentException(
-					"Expected a batch of raw message bodies, got " + payload.getClass().getName());
-		}
-		List<byte[]> bodies = new ArrayList<>(list.size());
-		for (Object element : list) {
-			if (!(element instanceof byte[] body)) {
-				throw new IllegalArgumentException("Expected raw message bodies, got "
-						+ ((element != null) ? element.getClass().getName() : "null"));
-			}
-			bodies.add(body);
-		}
-		return MessageBuilder.withPayload(bodies).copyHeaders(delivery.getHeaders()).build();
+		return MessageBuilder.withPayload(ReceivedMessages.rawBodies(payload))
+			.copyHeaders(delivery.getHeaders())
+			.build();
 	}
 
 	@Override

@@ -50,9 +50,7 @@ class OrderSinkDatabaseOutageIntegrationTests {
 	static void properties(DynamicPropertyRegistry registry) {
 		TestTokens.shared().register(registry);
 		topology.register(registry);
-		registry.add("spring.r2dbc.url", () -> database.r2dbcUrl(proxy.port()));
-		registry.add("spring.r2dbc.username", database::user);
-		registry.add("spring.r2dbc.password", database::password);
+		database.register(registry, proxy.port());
 	}
 
 	@Autowired

@@ -51,9 +51,7 @@ class OrderSinkKafkaDatabaseOutageIntegrationTests {
 	static void properties(DynamicPropertyRegistry registry) {
 		TestTokens.shared().register(registry);
 		topic.register(registry);
-		registry.add("spring.r2dbc.url", () -> database.r2dbcUrl(proxy.port()));
-		registry.add("spring.r2dbc.username", database::user);
-		registry.add("spring.r2dbc.password", database::password);
+		database.register(registry, proxy.port());
 	}
 
 	@AfterAll

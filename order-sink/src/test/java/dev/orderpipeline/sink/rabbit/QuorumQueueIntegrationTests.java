@@ -71,9 +71,7 @@ class QuorumQueueIntegrationTests {
 		TestTokens.shared().register(registry);
 		rabbitMq.register(registry);
 		registry.add("spring.rabbitmq.virtual-host", () -> VHOST);
-		registry.add("spring.r2dbc.url", () -> database.r2dbcUrl(proxy.port()));
-		registry.add("spring.r2dbc.username", database::user);
-		registry.add("spring.r2dbc.password", database::password);
+		database.register(registry, proxy.port());
 	}
 
 	@AfterAll

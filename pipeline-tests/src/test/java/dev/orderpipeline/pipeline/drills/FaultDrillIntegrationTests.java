@@ -24,8 +24,10 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
-import static dev.orderpipeline.pipeline.drills.StoredOrders.assertEveryAcceptedOrderStoredOnce;
-import static dev.orderpipeline.pipeline.drills.StoredOrders.assertSharedWithoutDuplicates;
+import static dev.orderpipeline.pipeline.drills.Drills.assertEveryAcceptedOrderStoredOnce;
+import static dev.orderpipeline.pipeline.drills.Drills.assertSharedWithoutDuplicates;
+import static dev.orderpipeline.pipeline.drills.Drills.brokerOutage;
+import static dev.orderpipeline.pipeline.drills.Drills.killSinkThreeTimes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -68,13 +70,7 @@ class FaultDrillIntegrationTests {
 		// Two clients keep orders flowing and leave CPU to the restarting sink.
 		OrderLoad load = OrderLoad.start(source::baseUri, 2);
 		try {
-			for (int kill = 0; kill < 3; kill++) {
-				await().atMost(Duration.ofSeconds(30)).until(() -> load.accepted().size() > 200);
-				TimeUnit.SECONDS.sleep(2);
-				sink.get().kill();
-				TimeUnit.SECONDS.sleep(1);
-				sink.set(track(sink.get().restart()));
-			}
+			killSinkThreeTimes(sink, load, 100, this::track);
 		}
 		finally {
 			load.close();
@@ -113,22 +109,8 @@ class FaultDrillIntegrationTests {
 		startSink("order-sink");
 		ServiceProcess source = startSource();
 		OrderLoad load = OrderLoad.start(source::baseUri, 8);
-		long refusedBefore;
 		try {
-			await().atMost(Duration.ofSeconds(30)).until(() -> load.accepted().size() > 200);
-			refusedBefore = load.refused();
-			rabbitMq.stopApplication();
-			try {
-				await().atMost(Duration.ofSeconds(30)).until(() -> load.refused() > refusedBefore + 10);
-				int acceptedWhileDown = load.accepted().size();
-				TimeUnit.SECONDS.sleep(3);
-				assertThat(load.accepted()).as("orders accepted while the broker is down").hasSize(acceptedWhileDown);
-			}
-			finally {
-				rabbitMq.startApplication();
-			}
-			int acceptedAfterRestart = load.accepted().size();
-			await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted().size() > acceptedAfterRestart + 200);
+			brokerOutage(load, rabbitMq::stopApplication, rabbitMq::startApplication);
 		}
 		finally {
 			load.close();

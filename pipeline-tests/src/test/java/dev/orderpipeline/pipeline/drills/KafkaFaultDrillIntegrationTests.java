@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -17,9 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import static dev.orderpipeline.pipeline.drills.StoredOrders.assertEveryAcceptedOrderStoredOnce;
-import static dev.orderpipeline.pipeline.drills.StoredOrders.assertSharedWithoutDuplicates;
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.orderpipeline.pipeline.drills.Drills.assertEveryAcceptedOrderStoredOnce;
+import static dev.orderpipeline.pipeline.drills.Drills.assertSharedWithoutDuplicates;
+import static dev.orderpipeline.pipeline.drills.Drills.brokerOutage;
+import static dev.orderpipeline.pipeline.drills.Drills.killSinkThreeTimes;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -57,14 +57,7 @@ class KafkaFaultDrillIntegrationTests {
 		ServiceProcess source = startSource();
 		OrderLoad load = OrderLoad.start(source::baseUri, 2);
 		try {
-			for (int kill = 0; kill < 3; kill++) {
-				int before = load.accepted().size();
-				await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted().size() > before + 200);
-				TimeUnit.SECONDS.sleep(2);
-				sink.get().kill();
-				TimeUnit.SECONDS.sleep(1);
-				sink.set(track(sink.get().restart()));
-			}
+			killSinkThreeTimes(sink, load, 100, this::track);
 		}
 		finally {
 			load.close();
@@ -78,20 +71,7 @@ class KafkaFaultDrillIntegrationTests {
 		ServiceProcess source = startSource();
 		OrderLoad load = OrderLoad.start(source::baseUri, 8);
 		try {
-			await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted().size() > 200);
-			long refusedBefore = load.refused();
-			kafka.kill();
-			try {
-				await().atMost(Duration.ofSeconds(30)).until(() -> load.refused() > refusedBefore + 10);
-				int acceptedWhileDown = load.accepted().size();
-				TimeUnit.SECONDS.sleep(3);
-				assertThat(load.accepted()).as("orders accepted while the broker is down").hasSize(acceptedWhileDown);
-			}
-			finally {
-				kafka.start();
-			}
-			int acceptedAfterRestart = load.accepted().size();
-			await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted().size() > acceptedAfterRestart + 200);
+			brokerOutage(load, kafka::kill, kafka::start);
 		}
 		finally {
 			load.close();

@@ -10,6 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 import dev.orderpipeline.testsupport.ServiceProcess;
 import dev.orderpipeline.testsupport.TestDatabase;
@@ -18,14 +21,59 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What the drills check in the end, on either binder: every order answered 2xx is a row,
- * once; and how many orders each sink stored.
+ * The drills' steps and checks, the same on either binder: a sink killed under load, a
+ * broker down under load; every order answered 2xx is a row, once; how many orders each
+ * sink stored.
  */
-final class StoredOrders {
+final class Drills {
 
 	private static final TestDatabase database = TestDatabase.shared();
 
-	private StoredOrders() {
+	private Drills() {
+	}
+
+	/**
+	 * Kills the sink ({@code SIGKILL}) three times under the load, each time once it has
+	 * taken {@code ordersPerRound} more orders, and restarts it.
+	 * @param sink the running sink, replaced by each restart
+	 * @param load the load
+	 * @param ordersPerRound orders accepted between two kills
+	 * @param track registers a restarted process for the test's cleanup
+	 */
+	static void killSinkThreeTimes(AtomicReference<ServiceProcess> sink, OrderLoad load, int ordersPerRound,
+			UnaryOperator<ServiceProcess> track) throws Exception {
+		for (int kill = 0; kill < 3; kill++) {
+			int before = load.accepted().size();
+			await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted().size() > before + ordersPerRound);
+			TimeUnit.SECONDS.sleep(1);
+			sink.get().kill();
+			TimeUnit.SECONDS.sleep(1);
+			sink.set(track.apply(sink.get().restart()));
+		}
+	}
+
+	/**
+	 * Takes the broker down under the load: clients get refusals and no order is accepted
+	 * while it is down; once it is back, orders are accepted again.
+	 * @param load the load
+	 * @param stop takes the broker down
+	 * @param start brings it back
+	 */
+	static void brokerOutage(OrderLoad load, Runnable stop, Runnable start) throws Exception {
+		await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted().size() > 200);
+		long refusedBefore = load.refused();
+		stop.run();
+		try {
+			await().atMost(Duration.ofSeconds(30)).until(() -> load.refused() > refusedBefore + 10);
+			int acceptedWhileDown = load.accepted().size();
+			TimeUnit.SECONDS.sleep(3);
+			assertThat(load.accepted()).as("orders accepted while the broker is down").hasSize(acceptedWhileDown);
+		}
+		finally {
+			start.run();
+		}
+		int acceptedAfterRestart = load.accepted().size();
+		await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted().size() > acceptedAfterRestart + 200);
 	}
 
 	static void assertEveryAcceptedOrderStoredOnce(OrderLoad load) {
