@@ -24,7 +24,7 @@ public interface ReceivedMessages {
 
 	/**
 	 * The raw bodies a binder delivers as a batch, in order; a message without a body (a
-	 * Kafka tombstone) is an empty one, which is no order.
+	 * log's tombstone) is an empty one, which is no order.
 	 * @param payload the delivery's payload
 	 * @return the bodies
 	 * @throws IllegalArgumentException if the payload is not a list of raw bodies

@@ -36,14 +36,21 @@ import org.springframework.kafka.core.KafkaTemplate;
  * The dead-letter topic as the commands see it. A log cannot give up one record, so the
  * topic's records still to be handled are those after the committed offset of the replay
  * group ({@link #replayGroup}): a listing reads them without committing; a replay appends
- * each selected record to the orders topic and each other one again to the end of the
- * dead-letter topic, and moves the group's offset past a record only once the broker
- * acknowledged its copy, so a command that dies leaves every record somewhere (at worst
- * twice: a replayed order is stored once, by its id).
+ * each selected record to the orders topic and each other one before the last selected
+ * again to the end of the dead-letter topic, and moves the group's offset past a record
+ * only once the broker acknowledged its copy, so a command that dies leaves every record
+ * somewhere (at worst twice: a replayed order is stored once, by its id). Records are
+ * read as they are handled, a poll at a time.
  */
 class KafkaDeadLetters implements DeadLetters {
 
 	private static final Duration POLL = Duration.ofMillis(500);
+
+	private static final int REPLAYED = 0;
+
+	private static final int KEPT = 1;
+
+	private static final int REFUSED = 2;
 
 	private final ConsumerFactory<?, ?> consumers;
 
@@ -98,13 +105,11 @@ class KafkaDeadLetters implements DeadLetters {
 			long first = (long) (page - 1) * size + 1;
 			long last = (long) page * size;
 			List<DeadLetter> entries = new ArrayList<>();
-			long position = 0;
-			for (ConsumerRecord<byte[], byte[]> record : pending.records(consumer, last)) {
-				position++;
+			pending.forEach(consumer, last, (position, record) -> {
 				if (position >= first) {
 					entries.add(deadLetter(position, record));
 				}
-			}
+			});
 			return new Page(pending.depth(), page, size, entries);
 		}
 		catch (KafkaException ex) {
@@ -112,45 +117,54 @@ class KafkaDeadLetters implements DeadLetters {
 		}
 	}
 
+	/**
+	 * Replays in two passes over the records still to handle: the first finds the last
+	 * selected one, the second handles every record up to it, so that the records after
+	 * it stay where they are instead of being appended again.
+	 */
 	@Override
 	public Replay replay(Selection selection, Progress progress) {
 		try (Consumer<byte[], byte[]> consumer = consumer()) {
 			Pending pending = pending(consumer);
-			int replayed = 0;
-			int kept = 0;
-			int refused = 0;
 			Set<String> seen = new LinkedHashSet<>();
-			long position = 0;
-			for (ConsumerRecord<byte[], byte[]> record : pending.records(consumer, pending.depth())) {
-				position++;
+			long[] lastSelected = { 0 };
+			int[] counts = new int[3];
+			pending.forEach(consumer, pending.depth(), (position, record) -> {
 				DeadLetter deadLetter = deadLetter(position, record);
 				if (deadLetter.orderId() != null) {
 					seen.add(deadLetter.orderId());
 					seen.add(deadLetter.messageId());
 				}
-				String failed = "Replay stopped after " + replayed + " replayed: " + describe(deadLetter) + " ";
+				if (selection.includes(deadLetter)) {
+					lastSelected[0] = position;
+				}
+				else {
+					counts[KEPT]++;
+				}
+			});
+			pending.forEach(consumer, lastSelected[0], (position, record) -> {
+				DeadLetter deadLetter = deadLetter(position, record);
+				String failed = "Replay stopped after " + counts[REPLAYED] + " replayed: " + describe(deadLetter) + " ";
 				if (selection.includes(deadLetter) && deadLetter.replays() < this.maxReplays) {
 					send(replayCopy(record, deadLetter.replays() + 1), failed, this.topic);
-					replayed++;
+					counts[REPLAYED]++;
 					progress.replayed(deadLetter);
 				}
 				else {
+					// Kept in the dead-letter topic: appended again, as it is.
 					send(new ProducerRecord<>(this.deadLetterTopic, null, record.timestamp(), record.key(),
 							record.value(), record.headers()), failed, this.deadLetterTopic);
 					if (selection.includes(deadLetter)) {
-						refused++;
+						counts[REFUSED]++;
 						progress.refused(deadLetter);
-					}
-					else {
-						kept++;
 					}
 				}
 				consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
 						new OffsetAndMetadata(record.offset() + 1)), this.timeout);
-			}
+			});
 			Set<String> unknown = new LinkedHashSet<>(selection.ids());
 			unknown.removeAll(seen);
-			return new Replay(replayed, kept, refused, List.copyOf(unknown));
+			return new Replay(counts[REPLAYED], counts[KEPT], counts[REFUSED], List.copyOf(unknown));
 		}
 		catch (KafkaException ex) {
 			throw new DeadLetterCommandException("Replay stopped: " + ex.getMessage(), ex);
@@ -267,10 +281,11 @@ class KafkaDeadLetters implements DeadLetters {
 	private record Pending(Map<TopicPartition, long[]> ranges, long depth, Duration timeout) {
 
 		/**
-		 * Reads up to {@code limit} of the records, in partition and offset order.
+		 * Reads up to {@code limit} of the records, in partition and offset order,
+		 * handing each to the action as it comes with its position (from 1).
 		 */
-		List<ConsumerRecord<byte[], byte[]>> records(Consumer<byte[], byte[]> consumer, long limit) {
-			List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+		void forEach(Consumer<byte[], byte[]> consumer, long limit, RecordAction action) {
+			long position = 0;
 			for (Map.Entry<TopicPartition, long[]> range : this.ranges.entrySet()) {
 				TopicPartition partition = range.getKey();
 				long next = range.getValue()[0];
@@ -278,15 +293,15 @@ class KafkaDeadLetters implements DeadLetters {
 				consumer.assign(List.of(partition));
 				consumer.seek(partition, next);
 				long deadline = System.nanoTime() + this.timeout.toNanos();
-				while (next < end && records.size() < limit) {
+				while (next < end && position < limit) {
 					List<ConsumerRecord<byte[], byte[]>> polled = consumer.poll(POLL).records(partition);
 					if (polled.isEmpty() && System.nanoTime() > deadline) {
 						throw new DeadLetterCommandException("No records from " + partition + " after offset " + next
 								+ " within " + this.timeout.toMillis() + " ms", null);
 					}
 					for (ConsumerRecord<byte[], byte[]> record : polled) {
-						if (record.offset() < end && records.size() < limit) {
-							records.add(record);
+						if (record.offset() < end && position < limit) {
+							action.accept(++position, record);
 						}
 						next = record.offset() + 1;
 					}
@@ -294,12 +309,21 @@ class KafkaDeadLetters implements DeadLetters {
 						deadline = System.nanoTime() + this.timeout.toNanos();
 					}
 				}
-				if (records.size() >= limit) {
-					break;
+				if (position >= limit) {
+					return;
 				}
 			}
-			return records;
 		}
+
+	}
+
+	/**
+	 * What to do with one record of the dead-letter topic.
+	 */
+	@FunctionalInterface
+	private interface RecordAction {
+
+		void accept(long position, ConsumerRecord<byte[], byte[]> record);
 
 	}
 

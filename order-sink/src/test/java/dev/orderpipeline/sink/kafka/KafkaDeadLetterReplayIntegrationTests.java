@@ -71,24 +71,31 @@ class KafkaDeadLetterReplayIntegrationTests {
 				KafkaReceivedMessages.MESSAGE_ID_HEADER);
 		assertThat(undecodable).startsWith(topic.name() + "-");
 		String undecodableOrder = NewOrder.idForMessage(undecodable).toString();
+		// Not selected, and after the last selected: it stays where it is.
+		topic.sendDeadLetter(sentAt, "{\"not\": \"selected\"}", Map.of(KafkaReceivedMessages.MESSAGE_ID_HEADER,
+				"not-selected", DeadLetterPublisher.FAILURE_KIND_HEADER, "undecodable"));
 
 		assertThat(command("replay", "--ids=" + orderId + "," + undecodableOrder, "--orders.sink.replay.max-replays=1"))
 			.isEqualTo(DeadLetterCommand.OK);
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> database.countOrders("order_id = '" + orderId + "' AND sender_user_id = '" + sender
 					+ "' AND channel = 'LEGACY_QUEUE' AND created_at = '" + sentAt + "'") == 1);
-		// The undecodable one failed again and is back, counted.
-		await().atMost(Duration.ofSeconds(30)).until(() -> topic.deadLetterCount() == 3);
-		ConsumerRecord<byte[], byte[]> back = topic.deadLetters(3).get(2);
+		// The undecodable one failed again and is back, counted, right after the record
+		// that was not selected (which was not appended again).
+		await().atMost(Duration.ofSeconds(30)).until(() -> topic.deadLetterCount() == 4);
+		ConsumerRecord<byte[], byte[]> back = topic.deadLetters(4).get(3);
 		assertThat(KafkaTestTopic.header(back, "x-replay-count")).isEqualTo("1");
 		assertThat(KafkaTestTopic.header(back, KafkaReceivedMessages.MESSAGE_ID_HEADER)).isEqualTo(undecodable);
 		assertThat(KafkaTestTopic.header(back, DeadLetterPublisher.FAILURE_KIND_HEADER)).isEqualTo("undecodable");
 
 		assertThat(command("replay", "--ids=" + undecodableOrder, "--orders.sink.replay.max-replays=1"))
 			.isEqualTo(DeadLetterCommand.INCOMPLETE);
-		// Kept at the cap: appended again, and the only record the commands still list.
+		// Kept at the cap: appended again; the commands still list it and the record not
+		// selected.
 		String listing = output("list");
-		assertThat(listing).contains(undecodableOrder).doesNotContain(orderId);
+		assertThat(listing).contains(undecodableOrder)
+			.contains(NewOrder.idForMessage("not-selected").toString())
+			.doesNotContain(orderId);
 		assertThat(database.countOrders("order_id = '" + undecodableOrder + "'")).isZero();
 		assertThat(database.countOrders("order_id = '" + orderId + "'")).isOne();
 	}
