@@ -1,6 +1,6 @@
 package dev.orderpipeline.sink.kafka;
 
-import java.util.List;
+import java.util.Map;
 
 import dev.orderpipeline.sink.OrderSinkProperties;
 import dev.orderpipeline.sink.consuming.ReceivedMessages;
@@ -49,10 +49,11 @@ class KafkaSinkConfiguration {
 	/**
 	 * A batch the function hands back (an outage outlasting
 	 * {@code orders.sink.retry-hold}, or a shutdown) is delivered again, with the same
-	 * backoff as the function's retries and without end: the default handler would commit
-	 * the batch after ten attempts, losing its orders. Between attempts the handler
-	 * pauses the partitions and keeps polling, so the consumer stays in its group. A
-	 * stopping container lets the batch it is writing finish.
+	 * backoff as the function's retries and without end, whatever the exception: the
+	 * default handler would commit the batch after ten attempts, or at once for the
+	 * exceptions it deems fatal, losing its orders. Between attempts the handler pauses
+	 * the partitions and keeps polling, so the consumer stays in its group. A stopping
+	 * container lets the batch it is writing finish.
 	 * @param properties the sink's settings
 	 * @return the customizer
 	 */
@@ -63,7 +64,9 @@ class KafkaSinkConfiguration {
 			ExponentialBackOff backOff = new ExponentialBackOff(properties.retryInitialInterval().toMillis(),
 					properties.retryMultiplier());
 			backOff.setMaxInterval(properties.retryMaxInterval().toMillis());
-			container.setCommonErrorHandler(new DefaultErrorHandler(backOff));
+			DefaultErrorHandler errorHandler = new DefaultErrorHandler(backOff);
+			errorHandler.setClassifications(Map.of(), true);
+			container.setCommonErrorHandler(errorHandler);
 			container.getContainerProperties().setShutdownTimeout(properties.writeTimeout().plusSeconds(5).toMillis());
 		};
 	}
@@ -84,17 +87,13 @@ class KafkaSinkConfiguration {
 	@Bean
 	MeterBinder queueDepthMeters(KafkaBacklog backlog, OrderSinkProperties properties,
 			@Value("${orders.queue}") String queue) {
-		return (registry) -> {
-			for (List<String> topicAndGroup : List.of(List.of(queue, queue), List.of(properties.deadLetterQueue(),
-					KafkaDeadLetters.replayGroup(properties.deadLetterQueue())))) {
-				Gauge
-					.builder("orders.queue.depth", backlog,
-							(broker) -> broker.lag(topicAndGroup.get(0), topicAndGroup.get(1)))
+		Map<String, String> groups = Map.of(queue, queue, properties.deadLetterQueue(),
+				KafkaDeadLetters.replayGroup(properties.deadLetterQueue()));
+		return (registry) -> groups.forEach(
+				(topic, group) -> Gauge.builder("orders.queue.depth", backlog, (broker) -> broker.lag(topic, group))
 					.description("Records not yet consumed: the consumer group's lag")
-					.tag("queue", topicAndGroup.get(0))
-					.register(registry);
-			}
-		};
+					.tag("queue", topic)
+					.register(registry));
 	}
 
 }
