@@ -15,6 +15,7 @@ import dev.orderpipeline.contracts.OrderPlaced;
 import dev.orderpipeline.contracts.OrderSignature;
 import dev.orderpipeline.sink.OrderSinkProperties;
 import dev.orderpipeline.sink.deadletters.DeadLetterPublisher;
+import dev.orderpipeline.sink.kafka.KafkaReceivedMessages;
 import dev.orderpipeline.sink.rabbit.RabbitReceivedMessages;
 import dev.orderpipeline.sink.store.OrderStore.StoreResult;
 import dev.orderpipeline.sink.store.OrderStore;
@@ -29,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.util.unit.DataSize;
@@ -201,15 +203,47 @@ class OrderBatchConsumerTests {
 			.containsExactly(NewOrder.idForMessage(first.toString()), NewOrder.idForMessage(second.toString()));
 	}
 
+	@Test
+	void onKafkaARecordIsNamedByItsPlaceInTheLogAndASignedOneVerifiesWithItsHeaderAsBytes() {
+		List<OrderPlaced> written = new ArrayList<>();
+		given(this.store.storeRows(anyList())).willAnswer((call) -> {
+			written.addAll(ordersOf(call));
+			return stored(ordersOf(call));
+		});
+		byte[] legacy = "{\"medicationId\": \"m\", \"sender_userId\": \"u\"}".getBytes(UTF_8);
+		byte[] signed = order("a").getBytes(UTF_8);
+		// As the Kafka binder delivers a batch: a producer other than Spring's wrote the
+		// signature as bytes.
+		Message<List<byte[]>> batch = MessageBuilder.withPayload(List.of(legacy, signed))
+			.setHeader(KafkaHeaders.BATCH_CONVERTED_HEADERS,
+					List.of(Map.of(), Map.of(OrderSignature.HEADER, TestSigning.sign(signed).getBytes(UTF_8))))
+			.setHeader(KafkaHeaders.RECEIVED_TOPIC, List.of("orders", "orders"))
+			.setHeader(KafkaHeaders.RECEIVED_PARTITION, List.of(2, 2))
+			.setHeader(KafkaHeaders.OFFSET, List.of(7L, 8L))
+			.build();
+		OrderBatchConsumer consumer = consumer(properties, new KafkaReceivedMessages());
+		// Delivered twice (a rebalance before the commit): the same ids both times.
+		consumer.accept(batch);
+		consumer.accept(batch);
+		assertThat(this.deadLetters).isEmpty();
+		UUID legacyId = NewOrder.idForMessage("orders-2@7");
+		UUID signedId = UUID.fromString(JsonMapper.builder().build().readTree(signed).get("orderId").asString());
+		assertThat(written).extracting(OrderPlaced::orderId).containsExactly(legacyId, signedId, legacyId, signedId);
+	}
+
 	private OrderBatchConsumer consumer() {
 		return consumer(properties);
 	}
 
 	private OrderBatchConsumer consumer(OrderSinkProperties settings) {
+		return consumer(settings, new RabbitReceivedMessages());
+	}
+
+	private OrderBatchConsumer consumer(OrderSinkProperties settings, ReceivedMessages messages) {
 		return new OrderBatchConsumer(
 				new InboundOrderDecoder(JsonMapper.builder().build(), Clock.systemUTC(), TestSigning.signature(),
-						new RabbitReceivedMessages(), null),
-				new RabbitReceivedMessages(), this.store,
+						messages, null),
+				messages, this.store,
 				(body, headers, failure) -> this.deadLetterPublisher.publish(body, headers, failure), settings,
 				(event) -> {
 					if (event instanceof AvailabilityChangeEvent<?> change) {
