@@ -4,11 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -74,11 +76,11 @@ final class KafkaBenchBroker implements BenchBroker {
 			try (KafkaConsumer<byte[], byte[]> kafka = consumer(topic)) {
 				kafka.subscribe(List.of(topic), new ConsumerRebalanceListener() {
 					@Override
-					public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+					public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
 					}
 
 					@Override
-					public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+					public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
 						assigned.countDown();
 					}
 				});
@@ -89,8 +91,8 @@ final class KafkaBenchBroker implements BenchBroker {
 		}, "ceiling-consumer");
 		consumer.start();
 		try (KafkaProducer<byte[], byte[]> producer = producer()) {
-			while (!assigned.await(100, TimeUnit.MILLISECONDS)) {
-				// The consumer polls until it has its partitions.
+			if (!assigned.await(60, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("The ceiling's consumer got no partitions of " + topic);
 			}
 			byte[] value = new byte[200];
 			long start = System.nanoTime();
@@ -156,7 +158,7 @@ final class KafkaBenchBroker implements BenchBroker {
 		try (Admin admin = Admin.create(TestKafka.shared().clientProperties())) {
 			admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
 		}
-		catch (java.util.concurrent.ExecutionException ex) {
+		catch (ExecutionException ex) {
 			// A topic the run never created (no dead letters) is not there to delete.
 		}
 	}

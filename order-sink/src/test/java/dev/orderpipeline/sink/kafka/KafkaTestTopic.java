@@ -15,12 +15,14 @@ import java.util.concurrent.TimeoutException;
 import dev.orderpipeline.testsupport.servers.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -106,8 +108,8 @@ final class KafkaTestTopic implements AutoCloseable {
 	 */
 	long deadLetterCount() throws InterruptedException, ExecutionException, TimeoutException {
 		try (Admin admin = Admin.create(TestKafka.shared().clientProperties())) {
-			var partition = new org.apache.kafka.common.TopicPartition(deadLetterTopic(), 0);
-			return admin.listOffsets(Map.of(partition, org.apache.kafka.clients.admin.OffsetSpec.latest()))
+			TopicPartition partition = new TopicPartition(deadLetterTopic(), 0);
+			return admin.listOffsets(Map.of(partition, OffsetSpec.latest()))
 				.all()
 				.get(10, TimeUnit.SECONDS)
 				.get(partition)
