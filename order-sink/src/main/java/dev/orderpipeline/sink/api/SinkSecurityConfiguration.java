@@ -12,7 +12,8 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 
 /**
  * Who may read orders: {@code orders:read} for one's own (checked against the order by
- * {@link OrderReadController}), the pharmacist and admin roles for all.
+ * {@link OrderReadController}), the pharmacist and admin roles for all, whatever the
+ * method.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
@@ -20,9 +21,16 @@ class SinkSecurityConfiguration {
 
 	@Bean
 	SecurityWebFilterChain orderSinkSecurityFilterChain(ServerHttpSecurity http, OrderSecurity security) {
+		// Every method on the orders, not only GET: HEAD and the methods the API does not
+		// serve are refused before they reach it to anyone without the right to read.
 		return security.apiChain(http,
-				(routes) -> routes.pathMatchers(HttpMethod.GET, "/orders/*")
+				(routes) -> routes.pathMatchers("/orders", "/orders/**")
 					.hasAnyAuthority(OrderAuthorities.READ, OrderAuthorities.PHARMACIST, OrderAuthorities.ADMIN)
+					// The API's documentation is public: it describes, it does not serve
+					// orders.
+					.pathMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
+							"/swagger-ui/**", "/webjars/swagger-ui/**")
+					.permitAll()
 					.anyExchange()
 					.authenticated());
 	}

@@ -1,32 +1,44 @@
 package dev.orderpipeline.sink.api;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderStatus;
+import dev.orderpipeline.security.OrderSecurity;
 import dev.orderpipeline.security.OrderSecurityAutoConfiguration;
-import dev.orderpipeline.testsupport.TestTokens;
 import dev.orderpipeline.sink.store.OrderRepository;
 import dev.orderpipeline.sink.store.StoredOrder;
+import dev.orderpipeline.testsupport.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
-import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.ErrorResponseException;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
 
 @WebFluxTest(OrderReadController.class)
 @Import(SinkSecurityConfiguration.class)
@@ -131,18 +143,69 @@ class OrderReadControllerTests {
 	}
 
 	@Test
-	void answers403ProblemForAnotherSendersOrder() {
+	void answersAnotherSendersOrderExactlyAsAMissingOne() {
+		UUID theirs = storedOrderOf("user-2");
+		UUID missing = UUID.randomUUID();
+		given(this.repository.findById(missing)).willReturn(Mono.empty());
+		assertThat(problem(this.client, theirs))
+			.isEqualTo(problem(this.client, missing).replace(missing.toString(), theirs.toString()));
+	}
+
+	@Test
+	void withSecurityOnARequestWithoutAValidatedTokenReadsNothingWhateverItsAuthorities() {
+		UUID id = storedOrderOf("user-1");
+		StepVerifier
+			.create(controller(true).order(id.toString())
+				.contextWrite(ReactiveSecurityContextHolder.withAuthentication(
+						new TestingAuthenticationToken("user-1", null, "SCOPE_orders:read", "ROLE_admin"))))
+			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(ErrorResponseException.class)
+				.extracting((problem) -> ((ErrorResponseException) problem).getStatusCode())
+				.isEqualTo(HttpStatus.NOT_FOUND))
+			.verify();
+	}
+
+	@Test
+	void withSecurityOffEveryOrderIsRead() {
 		UUID id = storedOrderOf("user-2");
-		this.client.get()
+		StepVerifier.create(controller(false).order(id.toString()))
+			.assertNext((order) -> assertThat(order.senderUserId()).isEqualTo("user-2"))
+			.verifyComplete();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" })
+	void everyMethodOnTheOrdersNeedsTheRightToRead(String method) {
+		UUID id = storedOrderOf("user-1");
+		as(TestTokens.shared().token("user-1", "orders:write")).method(HttpMethod.valueOf(method))
 			.uri("/orders/{id}", id)
 			.exchange()
 			.expectStatus()
-			.isForbidden()
+			.isForbidden();
+		as(TestTokens.shared().token("user-1", "orders:write")).method(HttpMethod.valueOf(method))
+			.uri("/orders")
+			.exchange()
+			.expectStatus()
+			.isForbidden();
+	}
+
+	@Test
+	void headOfAnotherSendersOrderAnswersAsForAMissingOne() {
+		UUID id = storedOrderOf("user-2");
+		this.client.head().uri("/orders/{id}", id).exchange().expectStatus().isNotFound();
+		this.client.head().uri("/orders/{id}", storedOrderOf("user-1")).exchange().expectStatus().isOk();
+	}
+
+	private static String problem(WebTestClient client, UUID id) {
+		return new String(client.get()
+			.uri("/orders/{id}", id)
+			.exchange()
+			.expectStatus()
+			.isNotFound()
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody()
-			.jsonPath("$.sender_userId")
-			.doesNotExist();
+			.returnResult()
+			.getResponseBody(), StandardCharsets.UTF_8);
 	}
 
 	@ParameterizedTest
@@ -157,6 +220,13 @@ class OrderReadControllerTests {
 			.expectBody()
 			.jsonPath("$.sender_userId")
 			.isEqualTo("user-2");
+	}
+
+	private OrderReadController controller(boolean securityEnabled) {
+		OrderSecurity security = mock(OrderSecurity.class);
+		given(security.enabled()).willReturn(securityEnabled);
+		return new OrderReadController(this.repository,
+				new StaticListableBeanFactory(Map.of("security", security)).getBeanProvider(OrderSecurity.class));
 	}
 
 	private UUID storedOrderOf(String sender) {

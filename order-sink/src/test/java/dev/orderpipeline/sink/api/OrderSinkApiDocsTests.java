@@ -1,0 +1,106 @@
+package dev.orderpipeline.sink.api;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.orderpipeline.sink.consuming.DeadLetters;
+import dev.orderpipeline.testsupport.TestDatabase;
+import dev.orderpipeline.testsupport.TestTokens;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.cloud.stream.binder.test.EnableTestBinder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The read API's OpenAPI document describes the routes the service really serves, with
+ * every answer, and is public (the UI too).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
+@AutoConfigureWebTestClient
+@EnableTestBinder
+@DeadLetters.Mocked
+class OrderSinkApiDocsTests {
+
+	@Autowired
+	private WebTestClient client;
+
+	@Autowired
+	private JsonMapper json;
+
+	@Autowired
+	private RequestMappingHandlerMapping mappings;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		TestTokens.shared().register(registry);
+		TestDatabase.shared().register(registry);
+	}
+
+	@Test
+	void documentsExactlyTheRoutesTheServiceServes() {
+		JsonNode docs = apiDocs();
+		Set<String> documented = new TreeSet<>();
+		docs.get("paths")
+			.properties()
+			.forEach((path) -> path.getValue()
+				.propertyNames()
+				.forEach((method) -> documented.add(method.toUpperCase() + " " + path.getKey())));
+		Set<String> served = new TreeSet<>();
+		// The service's own handlers; springdoc's endpoints describe, they are not the
+		// API.
+		this.mappings.getHandlerMethods()
+			.entrySet()
+			.stream()
+			.filter((mapping) -> mapping.getValue().getBeanType().getPackageName().startsWith("dev.orderpipeline"))
+			.forEach((mapping) -> mapping.getKey()
+				.getPatternsCondition()
+				.getPatterns()
+				.forEach((pattern) -> mapping.getKey()
+					.getMethodsCondition()
+					.getMethods()
+					.forEach((verb) -> served.add(verb.name() + " " + pattern.getPatternString()))));
+		assertThat(documented).isEqualTo(served).contains("GET /orders/{id}");
+	}
+
+	@Test
+	void documentsTheAnswersAndTheBearerToken() {
+		JsonNode docs = apiDocs();
+		JsonNode answers = docs.at("/paths/~1orders~1{id}/get/responses");
+		assertThat(answers.propertyNames()).containsExactlyInAnyOrder("200", "400", "401", "403", "404");
+		assertThat(answers.at("/404/content/application~1problem+json").isMissingNode()).isFalse();
+		assertThat(docs.at("/components/securitySchemes/bearer/scheme").stringValue()).isEqualTo("bearer");
+		assertThat(docs.at("/security/0/bearer").isArray()).isTrue();
+	}
+
+	@Test
+	void theUiIsServedWithoutAToken() {
+		this.client.get()
+			.uri("/swagger-ui.html")
+			.exchange()
+			.expectStatus()
+			.value((status) -> assertThat(status).isIn(200, 302));
+	}
+
+	private JsonNode apiDocs() {
+		byte[] body = this.client.get()
+			.uri("/v3/api-docs")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		return this.json.readTree(body);
+	}
+
+}
