@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.messaging.Message;
+import org.springframework.messaging.support.MessageBuilder;
 
 /**
  * What the binder in use tells of the messages it delivers, in the sink's words: the
@@ -21,6 +22,25 @@ public interface ReceivedMessages {
 	 * @throws IllegalArgumentException if the payload is neither
 	 */
 	Message<List<byte[]>> batch(Message<Object> delivery);
+
+	/**
+	 * A delivery as a batch: a list of raw bodies as it is, or one body as a batch of one
+	 * whose own headers are the delivery's, under the binder's per-message header.
+	 * @param delivery what the function received
+	 * @param perMessageHeaders the header the binder puts each message's own headers in
+	 * @return the batch
+	 * @throws IllegalArgumentException if the payload is neither
+	 */
+	static Message<List<byte[]>> batchOf(Message<Object> delivery, String perMessageHeaders) {
+		Object payload = delivery.getPayload();
+		if (payload instanceof byte[] body) {
+			return MessageBuilder.withPayload(List.of(body))
+				.copyHeaders(delivery.getHeaders())
+				.setHeader(perMessageHeaders, List.of(Map.copyOf(delivery.getHeaders())))
+				.build();
+		}
+		return MessageBuilder.withPayload(rawBodies(payload)).copyHeaders(delivery.getHeaders()).build();
+	}
 
 	/**
 	 * The raw bodies a binder delivers as a batch, in order; a message without a body (a

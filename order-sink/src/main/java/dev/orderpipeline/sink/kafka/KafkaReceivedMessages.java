@@ -14,7 +14,6 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.Message;
-import org.springframework.messaging.support.MessageBuilder;
 
 /**
  * The records the Kafka binder delivers in batch mode: a list of raw values, each
@@ -41,16 +40,7 @@ public class KafkaReceivedMessages implements ReceivedMessages {
 
 	@Override
 	public Message<List<byte[]>> batch(Message<Object> delivery) {
-		Object payload = delivery.getPayload();
-		if (payload instanceof byte[] body) {
-			return MessageBuilder.withPayload(List.of(body))
-				.copyHeaders(delivery.getHeaders())
-				.setHeader(KafkaHeaders.BATCH_CONVERTED_HEADERS, List.of(Map.copyOf(delivery.getHeaders())))
-				.build();
-		}
-		return MessageBuilder.withPayload(ReceivedMessages.rawBodies(payload))
-			.copyHeaders(delivery.getHeaders())
-			.build();
+		return ReceivedMessages.batchOf(delivery, KafkaHeaders.BATCH_CONVERTED_HEADERS);
 	}
 
 	@Override

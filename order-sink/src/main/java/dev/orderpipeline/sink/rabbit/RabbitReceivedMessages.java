@@ -12,7 +12,6 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.amqp.support.AmqpHeaders;
 import org.springframework.messaging.Message;
-import org.springframework.messaging.support.MessageBuilder;
 
 /**
  * The messages the RabbitMQ binder delivers in batch mode: a list of raw bodies, with
@@ -37,16 +36,7 @@ public class RabbitReceivedMessages implements ReceivedMessages {
 
 	@Override
 	public Message<List<byte[]>> batch(Message<Object> delivery) {
-		Object payload = delivery.getPayload();
-		if (payload instanceof byte[] body) {
-			return MessageBuilder.withPayload(List.of(body))
-				.copyHeaders(delivery.getHeaders())
-				.setHeader(BATCHED_HEADERS, List.of(Map.copyOf(delivery.getHeaders())))
-				.build();
-		}
-		return MessageBuilder.withPayload(ReceivedMessages.rawBodies(payload))
-			.copyHeaders(delivery.getHeaders())
-			.build();
+		return ReceivedMessages.batchOf(delivery, BATCHED_HEADERS);
 	}
 
 	@Override

@@ -1,9 +1,7 @@
 package dev.orderpipeline.sink.api;
 
-import java.util.Set;
-import java.util.TreeSet;
-
 import dev.orderpipeline.sink.consuming.DeadLetters;
+import dev.orderpipeline.testsupport.ApiRoutes;
 import dev.orderpipeline.testsupport.TestDatabase;
 import dev.orderpipeline.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
@@ -48,28 +46,8 @@ class OrderSinkApiDocsTests {
 
 	@Test
 	void documentsExactlyTheRoutesTheServiceServes() {
-		JsonNode docs = apiDocs();
-		Set<String> documented = new TreeSet<>();
-		docs.get("paths")
-			.properties()
-			.forEach((path) -> path.getValue()
-				.propertyNames()
-				.forEach((method) -> documented.add(method.toUpperCase() + " " + path.getKey())));
-		Set<String> served = new TreeSet<>();
-		// The service's own handlers; springdoc's endpoints describe, they are not the
-		// API.
-		this.mappings.getHandlerMethods()
-			.entrySet()
-			.stream()
-			.filter((mapping) -> mapping.getValue().getBeanType().getPackageName().startsWith("dev.orderpipeline"))
-			.forEach((mapping) -> mapping.getKey()
-				.getPatternsCondition()
-				.getPatterns()
-				.forEach((pattern) -> mapping.getKey()
-					.getMethodsCondition()
-					.getMethods()
-					.forEach((verb) -> served.add(verb.name() + " " + pattern.getPatternString()))));
-		assertThat(documented).isEqualTo(served).contains("GET /orders/{id}");
+		assertThat(ApiRoutes.documented(apiDocs())).isEqualTo(ApiRoutes.served(this.mappings))
+			.contains("GET /orders/{id}");
 	}
 
 	@Test

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.orderpipeline.contracts.GoldenSamples;
+import dev.orderpipeline.testsupport.ApiRoutes;
 import dev.orderpipeline.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -48,28 +49,8 @@ class OrderSourceApiDocsTests {
 
 	@Test
 	void documentsExactlyTheRoutesTheServiceServes() {
-		JsonNode docs = apiDocs();
-		Set<String> documented = new TreeSet<>();
-		docs.get("paths")
-			.properties()
-			.forEach((path) -> path.getValue()
-				.propertyNames()
-				.forEach((method) -> documented.add(method.toUpperCase() + " " + path.getKey())));
-		Set<String> served = new TreeSet<>();
-		// The service's own handlers; springdoc's endpoints describe, they are not the
-		// API.
-		this.mappings.getHandlerMethods()
-			.entrySet()
-			.stream()
-			.filter((mapping) -> mapping.getValue().getBeanType().getPackageName().startsWith("dev.orderpipeline"))
-			.forEach((mapping) -> mapping.getKey()
-				.getPatternsCondition()
-				.getPatterns()
-				.forEach((pattern) -> mapping.getKey()
-					.getMethodsCondition()
-					.getMethods()
-					.forEach((verb) -> served.add(verb.name() + " " + pattern.getPatternString()))));
-		assertThat(documented).isEqualTo(served).contains("POST /orders", "POST /queue/neworder");
+		assertThat(ApiRoutes.documented(apiDocs())).isEqualTo(ApiRoutes.served(this.mappings))
+			.contains("POST /orders", "POST /queue/neworder");
 	}
 
 	@Test
