@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * CPU time and resident memory of a group of processes, read from {@code /proc}: one
@@ -43,6 +44,19 @@ final class ProcessStats {
 	 */
 	static ProcessStats inGroup(String name, long processGroup) {
 		return new ProcessStats(name, () -> pgrep("-g", String.valueOf(processGroup)));
+	}
+
+	/**
+	 * A process and every process descended from it, whatever their process group: a
+	 * PostgreSQL server's backends each start a session of their own.
+	 * @param name the tree's name
+	 * @param root the root's pid
+	 * @return the tree
+	 */
+	static ProcessStats inTree(String name, long root) {
+		return new ProcessStats(name, () -> ProcessHandle.of(root)
+			.map((handle) -> Stream.concat(Stream.of(handle), handle.descendants()).map(ProcessHandle::pid).toList())
+			.orElse(List.of()));
 	}
 
 	String name() {

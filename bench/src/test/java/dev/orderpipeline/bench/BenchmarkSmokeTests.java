@@ -31,6 +31,8 @@ class BenchmarkSmokeTests {
 		assertThat(figures.at("/load/acceptLatencyMillis/p99").asDouble()).isPositive();
 		assertThat(figures.at("/load/resources/order-source/cpuMicrosPerOrder").asLong()).isPositive();
 		assertThat(figures.at("/load/resources/order-sink/peakRssMegabytes").asLong()).isPositive();
+		// The database's backends are counted too.
+		assertThat(figures.at("/load/resources/postgresql/cpuMicrosPerOrder").asLong()).isPositive();
 		assertThat(figures.at("/backlogDrains/0/ordersPerSecond").asLong()).isPositive();
 		assertThat(Files.readString(results.resolveSibling(results.getFileName().toString().replace(".json", ".html"))))
 			.contains("<svg");
