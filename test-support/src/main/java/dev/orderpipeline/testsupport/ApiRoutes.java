@@ -4,8 +4,12 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The routes of a service's HTTP API as {@code METHOD /path} lines, as its OpenAPI
@@ -15,6 +19,36 @@ import org.springframework.web.reactive.result.method.annotation.RequestMappingH
 public final class ApiRoutes {
 
 	private ApiRoutes() {
+	}
+
+	/**
+	 * A service's OpenAPI document, read without a token (it is public).
+	 * @param client a client of the service's API port
+	 * @param json the service's JSON mapper
+	 * @return the document
+	 */
+	public static JsonNode document(WebTestClient client, JsonMapper json) {
+		byte[] body = client.get()
+			.uri("/v3/api-docs")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		return json.readTree(body);
+	}
+
+	/**
+	 * Checks that a service's API documentation UI is served without a token.
+	 * @param client a client of the service's API port
+	 */
+	public static void assertUiIsPublic(WebTestClient client) {
+		client.get()
+			.uri("/swagger-ui.html")
+			.exchange()
+			.expectStatus()
+			.value((status) -> assertThat(status).isIn(200, 302));
 	}
 
 	/**

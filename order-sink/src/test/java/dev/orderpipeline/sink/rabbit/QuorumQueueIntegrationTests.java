@@ -103,9 +103,11 @@ class QuorumQueueIntegrationTests {
 			}
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> this.availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC);
-			// Several retries (every second at most), each on the batch held, none a
-			// requeue.
-			Thread.sleep(4000);
+			// Several retries (every second at most), each on the batch held: none is a
+			// requeue, which the delivery limit would dead-letter.
+			await().during(Duration.ofSeconds(4))
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> depth(QUEUE + ".dlq") == deadLettersBefore);
 		}
 		finally {
 			proxy.restore();

@@ -85,23 +85,11 @@ class OrderSourceApiDocsTests {
 
 	@Test
 	void theUiIsServedWithoutAToken() {
-		this.client.get()
-			.uri("/swagger-ui.html")
-			.exchange()
-			.expectStatus()
-			.value((status) -> assertThat(status).isIn(200, 302));
+		ApiRoutes.assertUiIsPublic(this.client);
 	}
 
 	private JsonNode apiDocs() {
-		byte[] body = this.client.get()
-			.uri("/v3/api-docs")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.returnResult()
-			.getResponseBody();
-		return this.json.readTree(body);
+		return ApiRoutes.document(this.client, this.json);
 	}
 
 	private static Set<String> enumOfStatus() {
