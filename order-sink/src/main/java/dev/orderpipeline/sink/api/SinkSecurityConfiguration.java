@@ -11,8 +11,8 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 
 /**
- * Who may read orders: {@code orders:read} for one's own (checked against the order by
- * {@link OrderReadController}), the pharmacist and admin roles for all, whatever the
+ * Who may read orders: {@code orders:read} for one's own (checked against the order or
+ * the sender by {@link Readers}), the pharmacist and admin roles for all, whatever the
  * method.
  */
 @Configuration(proxyBeanMethods = false)
@@ -24,7 +24,7 @@ class SinkSecurityConfiguration {
 		// Every method on the orders, not only GET: HEAD and the methods the API does not
 		// serve are refused before they reach it to anyone without the right to read.
 		return security.apiChain(http,
-				(routes) -> routes.pathMatchers("/orders", "/orders/**")
+				(routes) -> routes.pathMatchers("/orders", "/orders/**", "/senders/**")
 					.hasAnyAuthority(OrderAuthorities.READ, OrderAuthorities.PHARMACIST, OrderAuthorities.ADMIN)
 					// The API's documentation is public: it describes, it does not serve
 					// orders.

@@ -41,7 +41,7 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
 @WebFluxTest(OrderReadController.class)
-@Import(SinkSecurityConfiguration.class)
+@Import({ SinkSecurityConfiguration.class, Readers.class })
 @ImportAutoConfiguration(OrderSecurityAutoConfiguration.class)
 class OrderReadControllerTests {
 
@@ -225,8 +225,8 @@ class OrderReadControllerTests {
 	private OrderReadController controller(boolean securityEnabled) {
 		OrderSecurity security = mock(OrderSecurity.class);
 		given(security.enabled()).willReturn(securityEnabled);
-		return new OrderReadController(this.repository,
-				new StaticListableBeanFactory(Map.of("security", security)).getBeanProvider(OrderSecurity.class));
+		return new OrderReadController(this.repository, new Readers(
+				new StaticListableBeanFactory(Map.of("security", security)).getBeanProvider(OrderSecurity.class)));
 	}
 
 	private UUID storedOrderOf(String sender) {

@@ -47,7 +47,7 @@ class OrderSinkApiDocsTests {
 	@Test
 	void documentsExactlyTheRoutesTheServiceServes() {
 		assertThat(ApiRoutes.documented(apiDocs())).isEqualTo(ApiRoutes.served(this.mappings))
-			.contains("GET /orders/{id}");
+			.contains("GET /orders/{id}", "GET /senders/{sender}/orders");
 	}
 
 	@Test
