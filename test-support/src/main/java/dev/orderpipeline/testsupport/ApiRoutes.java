@@ -1,5 +1,9 @@
 package dev.orderpipeline.testsupport;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -13,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The routes of a service's HTTP API as {@code METHOD /path} lines, as its OpenAPI
- * document describes them and as its handlers serve them, for a test that holds the two
- * together.
+ * document describes them, as its handlers serve them and as the pipeline's route table
+ * publishes them, for a test that holds the three together.
  */
 public final class ApiRoutes {
 
@@ -86,6 +90,28 @@ public final class ApiRoutes {
 					.getMethods()
 					.forEach((verb) -> served.add(verb.name() + " " + pattern.getPatternString()))));
 		return served;
+	}
+
+	/**
+	 * The routes a service serves as the pipeline's route table
+	 * ({@code public-routes.tsv}) gives them, which the charts' routing is tested
+	 * against.
+	 * @param service the service: {@code order-source} or {@code order-sink}
+	 * @return its routes as {@code METHOD /path} lines, sorted
+	 */
+	public static Set<String> published(String service) {
+		try (InputStream table = ApiRoutes.class.getResourceAsStream("public-routes.tsv")) {
+			Set<String> routes = new TreeSet<>();
+			new String(table.readAllBytes(), StandardCharsets.UTF_8).lines()
+				.filter((line) -> !line.isBlank() && !line.startsWith("#"))
+				.map((line) -> line.split("\t"))
+				.filter((columns) -> columns[3].equals(service) && columns[4].equals("served"))
+				.forEach((columns) -> routes.add(columns[0] + " " + columns[1]));
+			return routes;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 }

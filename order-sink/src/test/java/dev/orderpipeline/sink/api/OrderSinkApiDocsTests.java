@@ -45,8 +45,9 @@ class OrderSinkApiDocsTests {
 	}
 
 	@Test
-	void documentsExactlyTheRoutesTheServiceServes() {
+	void documentsExactlyTheRoutesTheServiceServesAndThePipelinePublishes() {
 		assertThat(ApiRoutes.documented(apiDocs())).isEqualTo(ApiRoutes.served(this.mappings))
+			.isEqualTo(ApiRoutes.published("order-sink"))
 			.contains("GET /orders/{id}", "GET /senders/{sender}/orders");
 	}
 

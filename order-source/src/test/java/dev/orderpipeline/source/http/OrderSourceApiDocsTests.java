@@ -48,8 +48,9 @@ class OrderSourceApiDocsTests {
 	}
 
 	@Test
-	void documentsExactlyTheRoutesTheServiceServes() {
+	void documentsExactlyTheRoutesTheServiceServesAndThePipelinePublishes() {
 		assertThat(ApiRoutes.documented(apiDocs())).isEqualTo(ApiRoutes.served(this.mappings))
+			.isEqualTo(ApiRoutes.published("order-source"))
 			.contains("POST /orders", "POST /queue/neworder");
 	}
 
