@@ -90,6 +90,40 @@ class PipelineIntegrationTests {
 		assertThat(get(sink.actuatorUri().resolve("/actuator/prometheus")).body()).contains("orders_stored_total");
 	}
 
+	/**
+	 * A sender lists its orders, those placed on the legacy route in its name marked by
+	 * their channel, and so does a pharmacist; another sender is told nothing: 404 for
+	 * the order, exactly as for a missing one, and 403 for the list.
+	 */
+	@Test
+	void anOrderIsListedByItsSenderAndAPharmacistAndHiddenFromAnotherSender() throws Exception {
+		String sender = sender();
+		HttpResponse<String> accepted = post(source, "/orders", sender, null);
+		assertThat(accepted.statusCode()).isEqualTo(202);
+		assertThat(post(source, "/queue/neworder", sender, null).statusCode()).isEqualTo(200);
+		URI location = URI.create(accepted.headers().firstValue("Location").orElseThrow());
+		URI list = sink.baseUri().resolve("/senders/" + sender + "/orders");
+		String senderToken = TestTokens.shared().token(sender, "orders:read");
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> json.readTree(read(list, senderToken).body()).get("orders").size() == 2);
+
+		String pharmacist = TestTokens.shared().claims("pharmacist-1").roles("pharmacist").sign();
+		for (String token : List.of(senderToken, pharmacist)) {
+			JsonNode page = json.readTree(read(list, token).body());
+			assertThat(page.get("orders").valueStream().map((order) -> order.get("channel").stringValue()))
+				.containsExactlyInAnyOrder("API", "LEGACY_HTTP");
+			assertThat(page.get("orders").valueStream().map((order) -> order.get("sender_userId").stringValue()))
+				.containsOnly(sender);
+			assertThat(page.get("next").isNull()).isTrue();
+		}
+
+		String other = TestTokens.shared().token(sender(), "orders:read");
+		HttpResponse<String> theirs = read(location, other);
+		HttpResponse<String> missing = read(sink.baseUri().resolve("/orders/" + UUID.randomUUID()), other);
+		assertThat(theirs.statusCode()).isEqualTo(missing.statusCode()).isEqualTo(404);
+		assertThat(read(list, other).statusCode()).isEqualTo(403);
+	}
+
 	@Test
 	void oneTraceRunsFromTheRequestThroughTheBrokerToTheRow() throws Exception {
 		String sender = sender();
@@ -211,8 +245,12 @@ class PipelineIntegrationTests {
 	}
 
 	private static HttpResponse<String> get(URI uri, String reader) throws IOException, InterruptedException {
+		return read(uri, TestTokens.shared().token(reader, "orders:read"));
+	}
+
+	private static HttpResponse<String> read(URI uri, String token) throws IOException, InterruptedException {
 		return http.send(HttpRequest.newBuilder(uri)
-			.header("Authorization", "Bearer " + TestTokens.shared().token(reader, "orders:read"))
+			.header("Authorization", "Bearer " + token)
 			.timeout(Duration.ofSeconds(10))
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}
