@@ -35,11 +35,37 @@ public final class GoldenSamples {
 			new Broken("bidi-override-in-sender.json", OrderPlaced.SENDER_FIELD),
 			new Broken("zero-width-in-medication.json", "medicationId"));
 
+	/**
+	 * Valid {@link StatusChangeRequested} messages as order-source publishes them (with
+	 * the header {@value OrderEvents#TYPE_HEADER}:
+	 * {@value OrderEvents#STATUS_CHANGE_REQUESTED}).
+	 */
+	public static final List<String> STATUS_CHANGE_REQUESTED = List.of("status-change-approved.json",
+			"status-change-cancelled-by-sender.json", "status-change-delivered-by-admin.json");
+
+	/**
+	 * {@link StatusChangeRequested} messages that break the contract: each is rejected by
+	 * the schema and by the record, naming the field given here.
+	 */
+	public static final List<Broken> BROKEN_STATUS_CHANGE_REQUESTED = List.of(
+			new Broken("status-change-pending.json", "status"),
+			new Broken("status-change-zero-version.json", "baseVersion"),
+			new Broken("status-change-unknown-role.json", "roles"),
+			new Broken("status-change-missing-roles.json", "roles"),
+			new Broken("status-change-long-reason.json", "reason"),
+			new Broken("status-change-bidi-override-in-reason.json", "reason"),
+			new Broken("status-change-carriage-return-in-reason.json", "reason"),
+			new Broken("status-change-missing-actor.json", "actor"),
+			new Broken("status-change-bad-change-id.json", "changeId"));
+
 	/** Where the {@link OrderPlaced} JSON Schema is on the classpath. */
 	public static final String ORDER_PLACED_SCHEMA = "dev/orderpipeline/contracts/order-placed.schema.json";
 
 	/** Where the {@link NewOrder} JSON Schema is on the classpath. */
 	public static final String LEGACY_ORDER_SCHEMA = "dev/orderpipeline/contracts/legacy-order.schema.json";
+
+	/** Where the {@link StatusChangeRequested} JSON Schema is on the classpath. */
+	public static final String STATUS_CHANGE_REQUESTED_SCHEMA = "dev/orderpipeline/contracts/status-change-requested.schema.json";
 
 	private static final String SAMPLES = "dev/orderpipeline/contracts/samples/";
 

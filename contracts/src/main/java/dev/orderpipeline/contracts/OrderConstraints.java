@@ -53,6 +53,26 @@ public final class OrderConstraints {
 	}
 
 	/**
+	 * Checks free text: no control characters but line breaks, no format characters and
+	 * no unpaired surrogates.
+	 * @param field the field's name on the wire
+	 * @param value the text
+	 * @return the text
+	 * @throws InvalidOrderException if it holds any of those
+	 */
+	public static String requireText(String field, String value) {
+		if (value.chars().anyMatch((c) -> Character.isISOControl(c) && c != '\n')) {
+			throw new InvalidOrderException(field, "must not contain control characters other than line breaks");
+		}
+		if (value.codePoints().anyMatch(OrderConstraints::isInvisibleOrBroken)) {
+			throw new InvalidOrderException(field,
+					"must not contain format characters (bidirectional overrides, zero-width characters) "
+							+ "or unpaired surrogates");
+		}
+		return value;
+	}
+
+	/**
 	 * Characters that make an identifier look like another one (a right-to-left override,
 	 * a zero-width space) or that cannot be written as UTF-8 (a lone surrogate).
 	 */

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.FieldSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,13 +52,17 @@ class AsyncApiTests {
 
 	static final List<GoldenSamples.Broken> brokenSamples = GoldenSamples.BROKEN_ORDER_PLACED;
 
+	static final List<String> statusChangeSamples = GoldenSamples.STATUS_CHANGE_REQUESTED;
+
+	static final List<GoldenSamples.Broken> brokenStatusChangeSamples = GoldenSamples.BROKEN_STATUS_CHANGE_REQUESTED;
+
 	@Test
 	void isAnAsyncApi300DocumentWithChannelsOperationsAndMessages() {
 		assertThat(asyncApi.path("asyncapi").asString()).isEqualTo("3.0.0");
 		assertThat(asyncApi.path("channels").propertyNames()).containsExactlyInAnyOrder("orderExchange", "orderQueue",
 				"deadLetters", "orderTopic", "deadLetterTopic");
-		assertThat(asyncApi.path("components").path("messages").propertyNames())
-			.containsExactlyInAnyOrder("OrderPlaced", "LegacyOrder", "DeadLetter", "DeadLetterRecord");
+		assertThat(asyncApi.path("components").path("messages").propertyNames()).containsExactlyInAnyOrder(
+				"OrderPlaced", "StatusChangeRequested", "LegacyOrder", "DeadLetter", "DeadLetterRecord");
 		assertThat(asyncApi.path("servers").path("local").path("protocol").asString()).isEqualTo("amqp");
 		assertThat(asyncApi.path("servers").path("kafka").path("protocol").asString()).isEqualTo("kafka");
 	}
@@ -70,15 +75,17 @@ class AsyncApiTests {
 		follow(DOCUMENT, files, references, unresolved);
 		assertThat(unresolved).isEmpty();
 		assertThat(files.keySet()).containsExactlyInAnyOrder(DOCUMENT, GoldenSamples.ORDER_PLACED_SCHEMA,
-				GoldenSamples.LEGACY_ORDER_SCHEMA);
+				GoldenSamples.LEGACY_ORDER_SCHEMA, GoldenSamples.STATUS_CHANGE_REQUESTED_SCHEMA);
 		assertThat(references).contains(
-				"dev/orderpipeline/contracts/legacy-order.schema.json -> order-placed.schema.json#/$defs/statusList");
+				"dev/orderpipeline/contracts/legacy-order.schema.json -> order-placed.schema.json#/$defs/statusList",
+				"dev/orderpipeline/contracts/status-change-requested.schema.json -> order-placed.schema.json#/$defs/identifier");
 	}
 
 	@Test
 	void messagePayloadsAreTheContractSchemaFiles() {
 		assertThat(payloadSchemaPath("OrderPlaced")).isEqualTo(GoldenSamples.ORDER_PLACED_SCHEMA);
 		assertThat(payloadSchemaPath("LegacyOrder")).isEqualTo(GoldenSamples.LEGACY_ORDER_SCHEMA);
+		assertThat(payloadSchemaPath("StatusChangeRequested")).isEqualTo(GoldenSamples.STATUS_CHANGE_REQUESTED_SCHEMA);
 	}
 
 	@ParameterizedTest
@@ -97,6 +104,79 @@ class AsyncApiTests {
 	@FieldSource("brokenSamples")
 	void everyBrokenSampleIsRefusedByThePayloadOfOrderPlaced(GoldenSamples.Broken broken) {
 		assertThat(payloadSchema("OrderPlaced").validate(GoldenSamples.read(broken), InputFormat.JSON)).isNotEmpty();
+	}
+
+	@ParameterizedTest
+	@FieldSource("statusChangeSamples")
+	void everyStatusChangeGoldenMatchesThePayloadOfStatusChangeRequested(String sample) {
+		assertThat(payloadSchema("StatusChangeRequested").validate(GoldenSamples.read(sample), InputFormat.JSON))
+			.isEmpty();
+	}
+
+	@ParameterizedTest
+	@FieldSource("brokenStatusChangeSamples")
+	void everyBrokenStatusChangeIsRefusedByThePayloadOfStatusChangeRequested(GoldenSamples.Broken broken) {
+		assertThat(payloadSchema("StatusChangeRequested").validate(GoldenSamples.read(broken), InputFormat.JSON))
+			.isNotEmpty();
+	}
+
+	@Test
+	void everyMessageExampleIsAGoldenWithTheHeadersOfItsMessage() {
+		Map<String, List<String>> goldens = Map.of("OrderPlaced", GoldenSamples.ORDER_PLACED, "LegacyOrder",
+				GoldenSamples.LEGACY_ORDERS, "StatusChangeRequested", GoldenSamples.STATUS_CHANGE_REQUESTED);
+		JsonNode messages = asyncApi.path("components").path("messages");
+		assertThat(messages.path("StatusChangeRequested").path("examples").isEmpty()).isFalse();
+		for (String name : messages.propertyNames()) {
+			for (JsonNode example : messages.path(name).path("examples")) {
+				String description = name + " example " + example.path("name").asString();
+				JsonNode payload = example.path("payload");
+				assertThat(goldens.getOrDefault(name, List.of())).as(description + " is a golden sample")
+					.anySatisfy((sample) -> assertThat(json.readTree(GoldenSamples.read(sample))).isEqualTo(payload));
+				assertThat(payloadSchema(name).validate(json.writeValueAsString(payload), InputFormat.JSON))
+					.as(description)
+					.isEmpty();
+				List<JsonNode> headerSchemas = headerSchemas(name);
+				Set<String> declared = new LinkedHashSet<>();
+				Set<String> required = new LinkedHashSet<>();
+				for (JsonNode schema : headerSchemas) {
+					declared.addAll(schema.path("properties").propertyNames());
+					schema.path("required").forEach((header) -> required.add(header.asString()));
+				}
+				JsonNode headers = example.path("headers");
+				assertThat(headers.propertyNames()).as(description + " headers").containsAll(required);
+				assertThat(declared).as(description + " headers").containsAll(headers.propertyNames());
+				for (String header : headers.propertyNames()) {
+					for (JsonNode schema : headerSchemas) {
+						JsonNode property = schema.path("properties").path(header);
+						if (property.has("const")) {
+							assertThat(headers.path(header).asString()).as(description + " " + header)
+								.isEqualTo(property.path("const").asString());
+						}
+						if (property.has("pattern")) {
+							assertThat(headers.path(header).asString()).as(description + " " + header)
+								.matches(property.path("pattern").asString());
+						}
+					}
+				}
+			}
+		}
+	}
+
+	@Test
+	void theEventHeaderTellsOrdersAndStatusChangesApart() {
+		assertThat(headerProperty("OrderPlaced", OrderEvents.TYPE_HEADER).path("const").asString())
+			.isEqualTo(OrderEvents.ORDER_PLACED);
+		assertThat(requiredHeaders("OrderPlaced")).containsExactly(OrderSignature.HEADER);
+		assertThat(headerProperty("StatusChangeRequested", OrderEvents.TYPE_HEADER).path("const").asString())
+			.isEqualTo(OrderEvents.STATUS_CHANGE_REQUESTED);
+		assertThat(requiredHeaders("StatusChangeRequested")).containsExactlyInAnyOrder(OrderSignature.HEADER,
+				OrderEvents.TYPE_HEADER);
+		// Both are signed alike, and carry the request's trace.
+		for (String message : List.of("OrderPlaced", "StatusChangeRequested")) {
+			assertThat(headerProperty(message, OrderSignature.HEADER).path("pattern").asString()).as(message)
+				.isNotBlank();
+			assertThat(headerProperty(message, "traceparent").isMissingNode()).as(message).isFalse();
+		}
 	}
 
 	@Test
@@ -161,13 +241,36 @@ class AsyncApiTests {
 
 	@Test
 	void theSourceSendsOrderPlacedTheSinkReceivesBothAndLegacyPublishersSendLegacyOrders() {
-		assertThat(messagesOf("send", "orderExchange")).containsExactly("OrderPlaced");
-		assertThat(messagesOf("receive", "orderQueue")).containsExactlyInAnyOrder("OrderPlaced", "LegacyOrder");
+		assertThat(messagesOf("send", "orderExchange")).containsExactlyInAnyOrder("OrderPlaced",
+				"StatusChangeRequested");
+		assertThat(messagesOf("receive", "orderQueue")).containsExactlyInAnyOrder("OrderPlaced",
+				"StatusChangeRequested", "LegacyOrder");
 		assertThat(messagesOf("send", "orderQueue")).contains("LegacyOrder");
 		assertThat(messagesOf("send", "deadLetters")).containsExactly("DeadLetter");
-		assertThat(messagesOf("send", "orderTopic")).contains("OrderPlaced");
-		assertThat(messagesOf("receive", "orderTopic")).containsExactlyInAnyOrder("OrderPlaced", "LegacyOrder");
+		assertThat(messagesOf("send", "orderTopic")).contains("OrderPlaced", "StatusChangeRequested");
+		assertThat(messagesOf("receive", "orderTopic")).containsExactlyInAnyOrder("OrderPlaced",
+				"StatusChangeRequested", "LegacyOrder");
 		assertThat(messagesOf("send", "deadLetterTopic")).containsExactly("DeadLetterRecord");
+	}
+
+	@Test
+	void statusChangeRequestedTravelsWithOrdersOnBothServers() {
+		// RabbitMQ: the source publishes it to the order exchange, the sink reads it
+		// from the order queue.
+		assertThat(serversOf("orderExchange")).containsExactly("local");
+		assertThat(serversOf("orderQueue")).containsExactly("local");
+		assertThat(messagesOf("send", "orderExchange")).contains("StatusChangeRequested");
+		assertThat(messagesOf("receive", "orderQueue")).contains("StatusChangeRequested");
+		// Kafka: the source writes it to the orders topic, keyed like an order, and
+		// the sink reads it there.
+		assertThat(serversOf("orderTopic")).containsExactly("kafka");
+		assertThat(messagesOf("send", "orderTopic")).contains("StatusChangeRequested");
+		assertThat(messagesOf("receive", "orderTopic")).contains("StatusChangeRequested");
+		JsonNode orderKey = asyncApi.at("/components/messages/OrderPlaced/bindings/kafka/key");
+		JsonNode changeKey = asyncApi.at("/components/messages/StatusChangeRequested/bindings/kafka/key");
+		assertThat(changeKey.path("type").asString()).isEqualTo(orderKey.path("type").asString()).isEqualTo("string");
+		assertThat(changeKey.path("format").asString()).isEqualTo(orderKey.path("format").asString()).isEqualTo("uuid");
+		assertThat(changeKey.path("description").asString()).contains("order id");
 	}
 
 	/**
@@ -185,6 +288,63 @@ class AsyncApiTests {
 			}
 		}
 		return messages;
+	}
+
+	/**
+	 * The names of the servers a channel is on.
+	 */
+	private static List<String> serversOf(String channel) {
+		List<String> servers = new ArrayList<>();
+		for (JsonNode server : asyncApi.path("channels").path(channel).path("servers")) {
+			servers.add(server.path("$ref").asString().replace("#/servers/", ""));
+		}
+		return servers;
+	}
+
+	/**
+	 * The schemas of a message's headers: the schema it names and the parts of its
+	 * {@code allOf}, references followed.
+	 */
+	private static List<JsonNode> headerSchemas(String message) {
+		List<JsonNode> schemas = new ArrayList<>();
+		collectSchemas(asyncApi.at("/components/messages/" + message + "/headers"), schemas);
+		assertThat(schemas).as(message + " headers").isNotEmpty();
+		return schemas;
+	}
+
+	private static void collectSchemas(JsonNode schema, List<JsonNode> schemas) {
+		if (schema.path("$ref").isString()) {
+			String reference = schema.path("$ref").asString();
+			assertThat(reference).startsWith("#/");
+			collectSchemas(asyncApi.at(reference.substring(1)), schemas);
+			return;
+		}
+		if (schema.isMissingNode()) {
+			return;
+		}
+		schemas.add(schema);
+		for (JsonNode part : schema.path("allOf")) {
+			collectSchemas(part, schemas);
+		}
+	}
+
+	/**
+	 * The schema of one header of a message, or a missing node.
+	 */
+	private static JsonNode headerProperty(String message, String header) {
+		return headerSchemas(message).stream()
+			.map((schema) -> schema.path("properties").path(header))
+			.filter((property) -> !property.isMissingNode())
+			.findFirst()
+			.orElse(MissingNode.getInstance());
+	}
+
+	private static Set<String> requiredHeaders(String message) {
+		Set<String> required = new LinkedHashSet<>();
+		for (JsonNode schema : headerSchemas(message)) {
+			schema.path("required").forEach((header) -> required.add(header.asString()));
+		}
+		return required;
 	}
 
 	private static Schema payloadSchema(String message) {

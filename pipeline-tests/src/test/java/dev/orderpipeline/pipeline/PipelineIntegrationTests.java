@@ -124,6 +124,50 @@ class PipelineIntegrationTests {
 		assertThat(read(list, other).statusCode()).isEqualTo(403);
 	}
 
+	/**
+	 * A pharmacist approves, dispatches and delivers an order, each change on the version
+	 * the previous one made; the sender's later cancel is refused as illegal; the order's
+	 * history shows all four.
+	 */
+	@Test
+	void anOrderMovesThroughItsLifecycleAndKeepsItsHistory() throws Exception {
+		String sender = sender();
+		HttpResponse<String> accepted = post(source, "/orders", sender, null);
+		URI location = URI.create(accepted.headers().firstValue("Location").orElseThrow());
+		String orderId = json.readTree(accepted.body()).get("orderId").stringValue();
+		String senderToken = TestTokens.shared().token(sender, "orders:write", "orders:read");
+		await().atMost(Duration.ofSeconds(20)).until(() -> read(location, senderToken).statusCode() == 200);
+		assertThat(read(location, senderToken).headers().firstValue("ETag")).hasValue("\"1\"");
+
+		String pharmacist = TestTokens.shared().claims("pharmacist-1").roles("pharmacist").sign();
+		List<String> steps = List.of("APPROVED", "DISPATCHED", "DELIVERED");
+		for (int i = 0; i < steps.size(); i++) {
+			int version = i + 1;
+			HttpResponse<String> change = command(orderId, pharmacist, version, steps.get(i));
+			assertThat(change.statusCode()).as(change.body()).isEqualTo(202);
+			assertThat(change.headers().firstValue("Location")).hasValue(location.toString());
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> read(location, senderToken).headers()
+					.firstValue("ETag")
+					.orElse("")
+					.equals("\"" + (version + 1) + "\""));
+		}
+		assertThat(command(orderId, senderToken, 4, "CANCELLED").statusCode()).isEqualTo(202);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> json.readTree(read(location, senderToken).body()).get("history").size() == 4);
+
+		JsonNode order = json.readTree(read(location, pharmacist).body());
+		assertThat(order.get("state").stringValue()).isEqualTo("DELIVERED");
+		assertThat(order.get("version").intValue()).isEqualTo(4);
+		assertThat(order.get("history")
+			.valueStream()
+			.map((entry) -> entry.get("to").stringValue() + " " + entry.get("outcome").stringValue() + " "
+					+ entry.path("refusal").asString("")))
+			.containsExactly("APPROVED APPLIED ", "DISPATCHED APPLIED ", "DELIVERED APPLIED ",
+					"CANCELLED REFUSED ILLEGAL");
+		assertThat(order.get("history").get(3).get("actor").stringValue()).isEqualTo(sender);
+	}
+
 	@Test
 	void oneTraceRunsFromTheRequestThroughTheBrokerToTheRow() throws Exception {
 		String sender = sender();
@@ -237,6 +281,17 @@ class PipelineIntegrationTests {
 			request.header("Idempotency-Key", idempotencyKey);
 		}
 		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static HttpResponse<String> command(String orderId, String token, int version, String status)
+			throws IOException, InterruptedException {
+		return http.send(HttpRequest.newBuilder(source.baseUri().resolve("/order-commands/" + orderId + "/status"))
+			.header("Content-Type", "application/json")
+			.header("Authorization", "Bearer " + token)
+			.header("If-Match", "\"" + version + "\"")
+			.timeout(Duration.ofSeconds(30))
+			.POST(HttpRequest.BodyPublishers.ofString("{\"status\": \"" + status + "\"}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {

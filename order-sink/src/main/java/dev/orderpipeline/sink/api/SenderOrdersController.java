@@ -79,7 +79,7 @@ class SenderOrdersController {
 			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
 	Mono<ResponseEntity<OrderList>> orders(
 			@Parameter(description = "The sender, percent-encoded") @PathVariable String sender,
-			@Parameter(description = "Only orders whose latest status is this one") @RequestParam(
+			@Parameter(description = "Only orders at this status of their lifecycle") @RequestParam(
 					required = false) String status,
 			@Parameter(description = "Only orders that came in through this channel: API, LEGACY_HTTP or "
 					+ "LEGACY_QUEUE") @RequestParam(required = false) String channel,

@@ -12,6 +12,7 @@ import dev.orderpipeline.contracts.NewOrder;
 import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
 import dev.orderpipeline.contracts.OrderSignature;
+import dev.orderpipeline.contracts.StatusChangeRequested;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.JsonNode;
@@ -91,6 +92,38 @@ class InboundOrderDecoder {
 			}
 			NewOrder legacy = this.json.treeToValue(tree, NewOrder.class);
 			return legacy.toEvent(legacyId(headers), legacyTime(headers), OrderChannel.LEGACY_QUEUE);
+		}
+		catch (DatabindException ex) {
+			if (ex.getCause() instanceof InvalidOrderException invalid) {
+				throw new UndecodableOrderException(invalid.getMessage(), ex);
+			}
+			throw new UndecodableOrderException(path(ex) + " has an invalid value or type", ex);
+		}
+		catch (JacksonException ex) {
+			throw new UndecodableOrderException("body is not valid JSON" + location(ex), ex);
+		}
+	}
+
+	/**
+	 * Decodes a status change request: only order-source publishes them, so it must carry
+	 * a signature that verifies.
+	 * @param body the message body
+	 * @param headers the message's headers
+	 * @return the request
+	 * @throws UndecodableOrderException if the body is not a status change request, or
+	 * {@link UnverifiedOrderException} if it is not signed by a key the sink holds
+	 */
+	StatusChangeRequested decodeChange(byte[] body, Map<String, Object> headers) {
+		Object signed = headers.get(OrderSignature.HEADER);
+		if (signed == null) {
+			throw new UnverifiedOrderException("the status change carries no signature");
+		}
+		String unverified = this.signature.verify(signed, body);
+		if (unverified != null) {
+			throw new UnverifiedOrderException(unverified);
+		}
+		try {
+			return this.json.readValue(body, StatusChangeRequested.class);
 		}
 		catch (DatabindException ex) {
 			if (ex.getCause() instanceof InvalidOrderException invalid) {

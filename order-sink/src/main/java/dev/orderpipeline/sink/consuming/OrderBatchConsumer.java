@@ -3,11 +3,15 @@ package dev.orderpipeline.sink.consuming;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Consumer;
 
+import dev.orderpipeline.contracts.OrderEvents;
 import dev.orderpipeline.contracts.OrderPlaced;
+import dev.orderpipeline.contracts.StatusChangeRequested;
 import dev.orderpipeline.sink.OrderSinkProperties;
 import dev.orderpipeline.sink.deadletters.DeadLetterPublisher;
+import dev.orderpipeline.sink.lifecycle.StatusChanges;
 import dev.orderpipeline.sink.store.OrderStore.StoreResult;
 import dev.orderpipeline.sink.store.OrderStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,8 +27,9 @@ import org.springframework.messaging.Message;
 
 /**
  * The sink function: receives a batch of raw messages, stores every order of it in one
- * statement and returns only when the batch is settled, so the binder acknowledges the
- * batch only after the commit.
+ * statement, then decides its status changes (each in a transaction of its own), and
+ * returns only when the batch is settled, so the binder acknowledges the batch only after
+ * the commits.
  * <p>
  * Each message is decoded on its own: one that is not an order, or that the database
  * refuses, is dead-lettered with its cause while the rest of its batch is stored. A
@@ -42,6 +47,8 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 
 	private final OrderStore store;
 
+	private final StatusChanges changes;
+
 	private final DeadLetterPublisher deadLetters;
 
 	private final OrderSinkProperties properties;
@@ -54,13 +61,14 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 
 	private final MessageTracing tracing;
 
-	OrderBatchConsumer(InboundOrderDecoder decoder, ReceivedMessages messages, OrderStore store,
+	OrderBatchConsumer(InboundOrderDecoder decoder, ReceivedMessages messages, OrderStore store, StatusChanges changes,
 			DeadLetterPublisher deadLetters, OrderSinkProperties properties, ApplicationEventPublisher events,
 			MeterRegistry meterRegistry, MessageTracing tracing) {
 		this.tracing = tracing;
 		this.decoder = decoder;
 		this.messages = messages;
 		this.store = store;
+		this.changes = changes;
 		this.deadLetters = deadLetters;
 		this.properties = properties;
 		this.maxMessageSize = properties.maxMessageSize().toBytes();
@@ -76,6 +84,7 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 			logger.debug("Received a batch of " + bodies.size());
 		}
 		List<Inbound> orders = new ArrayList<>(bodies.size());
+		List<Change> changes = new ArrayList<>();
 		List<Rejected> rejected = new ArrayList<>();
 		for (int i = 0; i < bodies.size(); i++) {
 			Map<String, Object> messageHeaders = headers.get(i);
@@ -88,6 +97,11 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 				continue;
 			}
 			try {
+				if (OrderEvents.isStatusChange(messageHeaders.get(OrderEvents.TYPE_HEADER))) {
+					changes.add(new Change(bodies.get(i), messageHeaders,
+							this.decoder.decodeChange(bodies.get(i), messageHeaders), span));
+					continue;
+				}
 				OrderPlaced order = this.decoder.decode(bodies.get(i), messageHeaders);
 				orders.add(new Inbound(bodies.get(i), messageHeaders,
 						new OrderStore.Row(order, MessageTracing.traceId(span, messageHeaders)), span));
@@ -103,6 +117,32 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 		try {
 			if (!orders.isEmpty()) {
 				store(orders, rejected);
+				// Changes kept aside until these orders arrived.
+				List<UUID> ids = orders.stream().map((order) -> order.row().order().orderId()).toList();
+				try {
+					this.retry.retrying("deciding waiting status changes",
+							() -> this.changes.released(ids).block(this.properties.writeTimeout()));
+				}
+				catch (OutageRetry.PermanentFailureException ex) {
+					// The orders are stored; the changes waiting for them are decided by
+					// the
+					// next sweep.
+					logger.warn("Deciding the status changes waiting for a batch's orders failed: " + ex.getMessage());
+				}
+			}
+			// After the orders of the same batch: a change rarely comes with its order,
+			// but
+			// it may.
+			for (Change change : changes) {
+				try {
+					this.retry.retrying("deciding a status change",
+							() -> this.changes.decide(change.request()).block(this.properties.writeTimeout()));
+					change.span().end();
+				}
+				catch (OutageRetry.PermanentFailureException refused) {
+					rejected.add(new Rejected(change.body(), change.headers(),
+							DeadLetterPublisher.Failure.refused(refused.getMessage()), change.span()));
+				}
 			}
 			for (Rejected message : rejected) {
 				try (Tracer.SpanInScope scope = this.tracing.inScope(message.span())) {
@@ -122,6 +162,7 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 			// end
 			// here; those already ended stay as they were.
 			orders.forEach((order) -> order.span().error(ex).end());
+			changes.forEach((change) -> change.span().error(ex).end());
 			rejected.forEach((message) -> message.span().error(ex).end());
 			throw ex;
 		}
@@ -167,6 +208,9 @@ class OrderBatchConsumer implements Consumer<Message<List<byte[]>>> {
 	}
 
 	private record Inbound(byte[] body, Map<String, Object> headers, OrderStore.Row row, Span span) {
+	}
+
+	private record Change(byte[] body, Map<String, Object> headers, StatusChangeRequested request, Span span) {
 	}
 
 	private record Rejected(byte[] body, Map<String, Object> headers, DeadLetterPublisher.Failure failure, Span span) {

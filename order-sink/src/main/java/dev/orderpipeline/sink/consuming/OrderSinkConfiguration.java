@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import dev.orderpipeline.contracts.OrderSignature;
 import dev.orderpipeline.sink.OrderSinkProperties;
 import dev.orderpipeline.sink.deadletters.DeadLetterPublisher;
+import dev.orderpipeline.sink.lifecycle.StatusChanges;
 import dev.orderpipeline.sink.store.OrderStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
@@ -47,7 +48,7 @@ class OrderSinkConfiguration {
 
 	@Bean
 	OrderBatchConsumer orderBatchConsumer(JsonMapper json, Clock clock, OrderSignature signature,
-			ReceivedMessages messages, OrderStore store, DeadLetterPublisher deadLetters,
+			ReceivedMessages messages, OrderStore store, StatusChanges changes, DeadLetterPublisher deadLetters,
 			OrderSinkProperties properties, ApplicationEventPublisher events, MeterRegistry meterRegistry,
 			ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
 		MessageTracing tracing = new MessageTracing(tracer.getIfAvailable(() -> Tracer.NOOP),
@@ -59,7 +60,7 @@ class OrderSinkConfiguration {
 		}
 		return new OrderBatchConsumer(
 				new InboundOrderDecoder(json, clock, signature, messages, properties.acceptUnsignedUntil()), messages,
-				store, deadLetters, properties, events, meterRegistry, tracing);
+				store, changes, deadLetters, properties, events, meterRegistry, tracing);
 	}
 
 	@Bean

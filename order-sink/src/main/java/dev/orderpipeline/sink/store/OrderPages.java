@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
 public class OrderPages {
 
 	private static final String COLUMNS = "order_id, medication_id, sender_user_id, status, channel, created_at, "
-			+ "updated_at, stored_at, trace_id";
+			+ "updated_at, stored_at, trace_id, state, version";
 
 	private final DatabaseClient database;
 
@@ -63,8 +63,7 @@ public class OrderPages {
 			.append(" FROM orders WHERE sender_user_id = ")
 			.append(parameter(values, query.sender()));
 		if (query.status() != null) {
-			// The latest entry of the status list.
-			sql.append(" AND status[cardinality(status)] = ").append(parameter(values, query.status().name()));
+			sql.append(" AND state = ").append(parameter(values, query.status().name()));
 		}
 		if (query.channel() != null) {
 			sql.append(" AND channel = ").append(parameter(values, query.channel().name()));

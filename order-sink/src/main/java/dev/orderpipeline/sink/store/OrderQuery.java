@@ -10,7 +10,7 @@ import dev.orderpipeline.contracts.OrderStatus;
  * One page of a sender's orders, newest first.
  *
  * @param sender whose orders
- * @param status only orders whose latest status is this one, or {@code null} for any
+ * @param status only orders at this status of their lifecycle, or {@code null} for any
  * @param channel only orders that came in through this channel, or {@code null} for any
  * @param since only orders created at or after this instant, or {@code null} for any
  * @param after the page starts after this position (exclusive), or {@code null} for the

@@ -24,11 +24,15 @@ import org.springframework.data.relational.core.mapping.Table;
  * @param updatedAt when the order last changed
  * @param storedAt when the row was written
  * @param traceId the W3C trace id of the request that placed the order, if it had one
+ * @param state where the order is in its lifecycle ({@code status} stays the list its
+ * producer sent)
+ * @param version the changes applied to it, plus one: its ETag, which a status change
+ * names
  */
 @Table("orders")
 public record StoredOrder(@Id UUID orderId, String medicationId,
 		@JsonProperty(OrderPlaced.SENDER_FIELD) String senderUserId, List<OrderStatus> status, OrderChannel channel,
-		Instant createdAt, Instant updatedAt, Instant storedAt, String traceId) {
+		Instant createdAt, Instant updatedAt, Instant storedAt, String traceId, OrderStatus state, int version) {
 
 	/**
 	 * Whether this row holds the same order content as an event (its id aside).

@@ -10,6 +10,7 @@ import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderStatus;
 import dev.orderpipeline.security.OrderSecurity;
 import dev.orderpipeline.security.OrderSecurityAutoConfiguration;
+import dev.orderpipeline.sink.lifecycle.StatusHistory;
 import dev.orderpipeline.sink.store.OrderRepository;
 import dev.orderpipeline.sink.store.StoredOrder;
 import dev.orderpipeline.testsupport.TestTokens;
@@ -25,9 +26,11 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -37,6 +40,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.ErrorResponseException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
@@ -63,18 +67,28 @@ class OrderReadControllerTests {
 	@MockitoBean
 	private OrderRepository repository;
 
+	@MockitoBean
+	private StatusHistory history;
+
+	@BeforeEach
+	void noStatusChanges() {
+		given(this.history.of(any())).willReturn(Mono.just(List.of()));
+	}
+
 	@Test
 	void answersAStoredOrderWithTheLegacyFieldNames() {
 		UUID id = UUID.randomUUID();
 		Instant created = Instant.parse("2026-11-24T08:00:00.123456Z");
-		given(this.repository.findById(id))
-			.willReturn(Mono.just(new StoredOrder(id, "med-1", "user-1", List.of(OrderStatus.PENDING), OrderChannel.API,
-					created, created, created.plusMillis(40), "4bf92f3577b34da6a3ce929d0e0e4736")));
+		given(this.repository.findById(id)).willReturn(Mono
+			.just(new StoredOrder(id, "med-1", "user-1", List.of(OrderStatus.PENDING), OrderChannel.API, created,
+					created, created.plusMillis(40), "4bf92f3577b34da6a3ce929d0e0e4736", OrderStatus.PENDING, 1)));
 		this.client.get()
 			.uri("/orders/{id}", id)
 			.exchange()
 			.expectStatus()
 			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ETAG, "\"1\"")
 			.expectBody()
 			.jsonPath("$.orderId")
 			.isEqualTo(id.toString())
@@ -87,7 +101,13 @@ class OrderReadControllerTests {
 			.jsonPath("$.createdAt")
 			.isEqualTo("2026-11-24T08:00:00.123456Z")
 			.jsonPath("$.traceId")
-			.isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+			.isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736")
+			.jsonPath("$.state")
+			.isEqualTo("PENDING")
+			.jsonPath("$.version")
+			.isEqualTo(1)
+			.jsonPath("$.history")
+			.isEmpty();
 	}
 
 	@Test
@@ -155,7 +175,7 @@ class OrderReadControllerTests {
 	void withSecurityOnARequestWithoutAValidatedTokenReadsNothingWhateverItsAuthorities() {
 		UUID id = storedOrderOf("user-1");
 		StepVerifier
-			.create(controller(true).order(id.toString())
+			.create(controller(true).order(id.toString(), new MockServerHttpResponse())
 				.contextWrite(ReactiveSecurityContextHolder.withAuthentication(
 						new TestingAuthenticationToken("user-1", null, "SCOPE_orders:read", "ROLE_admin"))))
 			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(ErrorResponseException.class)
@@ -167,8 +187,8 @@ class OrderReadControllerTests {
 	@Test
 	void withSecurityOffEveryOrderIsRead() {
 		UUID id = storedOrderOf("user-2");
-		StepVerifier.create(controller(false).order(id.toString()))
-			.assertNext((order) -> assertThat(order.senderUserId()).isEqualTo("user-2"))
+		StepVerifier.create(controller(false).order(id.toString(), new MockServerHttpResponse()))
+			.assertNext((details) -> assertThat(details.order().senderUserId()).isEqualTo("user-2"))
 			.verifyComplete();
 	}
 
@@ -226,14 +246,16 @@ class OrderReadControllerTests {
 		OrderSecurity security = mock(OrderSecurity.class);
 		given(security.enabled()).willReturn(securityEnabled);
 		return new OrderReadController(this.repository, new Readers(
-				new StaticListableBeanFactory(Map.of("security", security)).getBeanProvider(OrderSecurity.class)));
+				new StaticListableBeanFactory(Map.of("security", security)).getBeanProvider(OrderSecurity.class)),
+				this.history);
 	}
 
 	private UUID storedOrderOf(String sender) {
 		UUID id = UUID.randomUUID();
 		Instant created = Instant.parse("2026-11-24T08:00:00Z");
-		given(this.repository.findById(id)).willReturn(Mono.just(new StoredOrder(id, "med-1", sender,
-				List.of(OrderStatus.PENDING), OrderChannel.API, created, created, created, null)));
+		given(this.repository.findById(id))
+			.willReturn(Mono.just(new StoredOrder(id, "med-1", sender, List.of(OrderStatus.PENDING), OrderChannel.API,
+					created, created, created, null, OrderStatus.PENDING, 1)));
 		return id;
 	}
 

@@ -231,7 +231,7 @@ class SenderOrdersControllerTests {
 
 	private static StoredOrder order(String sender, OrderChannel channel) {
 		return new StoredOrder(UUID.randomUUID(), "med-1", sender, List.of(OrderStatus.PENDING), channel, CREATED,
-				CREATED, CREATED, null);
+				CREATED, CREATED, null, OrderStatus.PENDING, 1);
 	}
 
 	private WebTestClient reader(String sender) {

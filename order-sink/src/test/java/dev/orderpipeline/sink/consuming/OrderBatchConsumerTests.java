@@ -2,7 +2,9 @@ package dev.orderpipeline.sink.consuming;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -11,11 +13,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.orderpipeline.contracts.NewOrder;
+import dev.orderpipeline.contracts.OrderEvents;
+import dev.orderpipeline.contracts.OrderLifecycle;
 import dev.orderpipeline.contracts.OrderPlaced;
 import dev.orderpipeline.contracts.OrderSignature;
+import dev.orderpipeline.contracts.OrderStatus;
+import dev.orderpipeline.contracts.StatusChangeRequested;
 import dev.orderpipeline.sink.OrderSinkProperties;
 import dev.orderpipeline.sink.deadletters.DeadLetterPublisher;
 import dev.orderpipeline.sink.kafka.KafkaReceivedMessages;
+import dev.orderpipeline.sink.lifecycle.StatusChanges;
 import dev.orderpipeline.sink.rabbit.RabbitReceivedMessages;
 import dev.orderpipeline.sink.store.OrderStore.StoreResult;
 import dev.orderpipeline.sink.store.OrderStore;
@@ -23,7 +30,9 @@ import dev.orderpipeline.testsupport.TestSigning;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
 import org.mockito.invocation.InvocationOnMock;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,9 +48,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
@@ -57,6 +69,8 @@ class OrderBatchConsumerTests {
 
 	private final OrderStore store = mock(OrderStore.class);
 
+	private final StatusChanges changes = mock(StatusChanges.class);
+
 	private final List<Object> events = new ArrayList<>();
 
 	private final List<DeadLetter> deadLetters = new ArrayList<>();
@@ -65,6 +79,11 @@ class OrderBatchConsumerTests {
 		.add(new DeadLetter(new String(body, UTF_8), failure));
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	@BeforeEach
+	void noChangeWaits() {
+		given(this.changes.released(anyList())).willReturn(Mono.just(List.of()));
+	}
 
 	@Test
 	void storesAWholeBatchInOneWrite() {
@@ -231,6 +250,82 @@ class OrderBatchConsumerTests {
 		assertThat(written).extracting(OrderPlaced::orderId).containsExactly(legacyId, signedId, legacyId, signedId);
 	}
 
+	@Test
+	void decidesAStatusChangeAfterTheOrdersOfItsBatchAndTheChangesTheyReleased() {
+		given(this.store.storeRows(anyList())).willAnswer((call) -> stored(ordersOf(call)));
+		given(this.changes.decide(any())).willReturn(Mono.just(List.of()));
+		String order = order("a");
+		UUID orderId = UUID.fromString(JsonMapper.builder().build().readTree(order).get("orderId").asString());
+		StatusChangeRequested approve = change(orderId);
+		consumer().accept(batch(List.of(changeMessage(statusChange(approve), true), orderMessage(order))));
+		InOrder inOrder = inOrder(this.store, this.changes);
+		inOrder.verify(this.store).storeRows(anyList());
+		inOrder.verify(this.changes).released(List.of(orderId));
+		inOrder.verify(this.changes).decide(approve);
+		assertThat(this.deadLetters).isEmpty();
+	}
+
+	@Test
+	void deadLettersAnUnsignedOrBadlySignedStatusChangeAsUnverifiedAndDecidesNothing() {
+		StatusChangeRequested change = change(UUID.randomUUID());
+		String body = statusChange(change);
+		Map<String, Object> badlySigned = Map.of(OrderSignature.HEADER, TestSigning.sign("{}".getBytes(UTF_8)),
+				OrderEvents.TYPE_HEADER, OrderEvents.STATUS_CHANGE_REQUESTED);
+		consumer().accept(batch(List.of(changeMessage(body, false), new Object[] { body, badlySigned })));
+		assertThat(this.deadLetters).hasSize(2)
+			.allSatisfy((letter) -> assertThat(letter.failure().kind()).isEqualTo("unverified"));
+		verify(this.changes, never()).decide(any());
+		assertThat(this.meters.counter("orders.dead.lettered", "reason", "unverified").count()).isEqualTo(2);
+	}
+
+	@Test
+	void retriesAStatusChangeThroughADatabaseOutage() {
+		AtomicInteger attempts = new AtomicInteger();
+		given(this.changes.decide(any())).willAnswer((call) -> (attempts.incrementAndGet() < 3)
+				? Mono.error(new R2dbcNonTransientResourceException("Connection refused", "08001"))
+				: Mono.just(List.of()));
+		consumer().accept(batch(List.<Object[]>of(changeMessage(statusChange(change(UUID.randomUUID())), true))));
+		assertThat(attempts).hasValue(3);
+		assertThat(this.deadLetters).isEmpty();
+	}
+
+	private static StatusChangeRequested change(UUID orderId) {
+		return new StatusChangeRequested(UUID.randomUUID(), orderId, OrderStatus.APPROVED, 1, "pharmacist-1",
+				List.of(OrderLifecycle.PHARMACIST), null, Instant.parse("2026-12-01T08:00:00Z"));
+	}
+
+	private static String statusChange(StatusChangeRequested change) {
+		return JsonMapper.builder().build().writeValueAsString(change);
+	}
+
+	/**
+	 * A status change message: its body, and its headers as order-source sets them, the
+	 * signature left out when asked.
+	 */
+	private static Object[] changeMessage(String body, boolean signed) {
+		Map<String, Object> headers = new HashMap<>();
+		headers.put(OrderEvents.TYPE_HEADER, OrderEvents.STATUS_CHANGE_REQUESTED);
+		if (signed) {
+			headers.put(OrderSignature.HEADER, TestSigning.sign(body.getBytes(UTF_8)));
+		}
+		return new Object[] { body, headers };
+	}
+
+	private static Object[] orderMessage(String body) {
+		return new Object[] { body, Map.of(OrderSignature.HEADER, TestSigning.sign(body.getBytes(UTF_8))) };
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Message<List<byte[]>> batch(List<Object[]> messages) {
+		List<byte[]> payload = new ArrayList<>();
+		List<Map<String, Object>> headers = new ArrayList<>();
+		for (Object[] message : messages) {
+			payload.add(((String) message[0]).getBytes(UTF_8));
+			headers.add((Map<String, Object>) message[1]);
+		}
+		return MessageBuilder.withPayload(payload).setHeader(RabbitReceivedMessages.BATCHED_HEADERS, headers).build();
+	}
+
 	private OrderBatchConsumer consumer() {
 		return consumer(properties);
 	}
@@ -243,7 +338,7 @@ class OrderBatchConsumerTests {
 		return new OrderBatchConsumer(
 				new InboundOrderDecoder(JsonMapper.builder().build(), Clock.systemUTC(), TestSigning.signature(),
 						messages, null),
-				messages, this.store,
+				messages, this.store, this.changes,
 				(body, headers, failure) -> this.deadLetterPublisher.publish(body, headers, failure), settings,
 				(event) -> {
 					if (event instanceof AvailabilityChangeEvent<?> change) {

@@ -1,7 +1,11 @@
 package dev.orderpipeline.sink.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,7 +13,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.orderpipeline.contracts.OrderEvents;
+import dev.orderpipeline.contracts.OrderLifecycle;
 import dev.orderpipeline.contracts.OrderSignature;
+import dev.orderpipeline.contracts.OrderStatus;
+import dev.orderpipeline.contracts.StatusChangeRequested;
 import dev.orderpipeline.sink.deadletters.DeadLetterPublisher;
 import dev.orderpipeline.testsupport.TestDatabase;
 import dev.orderpipeline.testsupport.TestSigning;
@@ -26,6 +34,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.availability.ApplicationAvailability;
@@ -88,6 +97,49 @@ class OrderSinkKafkaIntegrationTests {
 		assertThat(database.countOrders("sender_user_id = '" + sender + "' AND channel = 'API'")).isOne();
 		assertThat(database.countOrders("sender_user_id = '" + sender + "' AND channel = 'LEGACY_QUEUE'")).isOne();
 		assertThat(database.countOrders("order_id = '" + orderId + "'")).isOne();
+	}
+
+	/**
+	 * Status changes on Kafka, keyed by their order like the order itself, delivered
+	 * before their order, out of order and twice: each waits for its base and is applied
+	 * once.
+	 */
+	@Test
+	void appliesStatusChangesDeliveredBeforeTheirOrderAndOutOfOrderOnce() throws Exception {
+		String sender = sender();
+		UUID orderId = UUID.randomUUID();
+		List<String> changes = List.of(change(orderId, OrderStatus.DELIVERED, 3),
+				change(orderId, OrderStatus.APPROVED, 1), change(orderId, OrderStatus.DISPATCHED, 2));
+		for (String change : changes) {
+			topic.send(orderId.toString(), change,
+					Map.of(OrderSignature.HEADER, TestSigning.sign(KafkaTestTopic.bytes(change)),
+							OrderEvents.TYPE_HEADER, OrderEvents.STATUS_CHANGE_REQUESTED));
+		}
+		String body = placed(orderId, sender);
+		topic.send(orderId.toString(), body,
+				Map.of(OrderSignature.HEADER, TestSigning.sign(KafkaTestTopic.bytes(body))));
+		// Redelivered.
+		topic.send(orderId.toString(), changes.get(1),
+				Map.of(OrderSignature.HEADER, TestSigning.sign(KafkaTestTopic.bytes(changes.get(1))),
+						OrderEvents.TYPE_HEADER, OrderEvents.STATUS_CHANGE_REQUESTED));
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> database
+				.countOrders("order_id = '" + orderId + "' AND state = 'DELIVERED' AND version = 4") == 1);
+		try (Connection connection = database.connect();
+				Statement statement = connection.createStatement();
+				ResultSet history = statement
+					.executeQuery("SELECT count(*) FROM order_status_history WHERE order_id = '" + orderId
+							+ "' AND outcome = 'APPLIED'")) {
+			history.next();
+			assertThat(history.getInt(1)).isEqualTo(3);
+		}
+	}
+
+	private static String change(UUID orderId, OrderStatus status, int base) {
+		return JsonMapper.builder()
+			.build()
+			.writeValueAsString(new StatusChangeRequested(UUID.randomUUID(), orderId, status, base, "admin-1",
+					List.of(OrderLifecycle.ADMIN), null, Instant.now()));
 	}
 
 	@Test

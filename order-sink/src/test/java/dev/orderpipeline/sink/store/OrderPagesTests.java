@@ -131,15 +131,20 @@ class OrderPagesTests {
 	}
 
 	@Test
-	void filtersByLatestStatusChannelAndCreationTime() {
+	void filtersByLifecycleStatusChannelAndCreationTime() {
 		String sender = "filtered-" + UUID.randomUUID();
 		OrderPlaced approved = new OrderPlaced(UUID.randomUUID(), "med-1", sender,
 				List.of(OrderStatus.PENDING, OrderStatus.APPROVED), T0, OrderChannel.API);
-		OrderPlaced legacy = new OrderPlaced(UUID.randomUUID(), "med-1", sender, List.of(OrderStatus.PENDING),
+		OrderPlaced legacy = new OrderPlaced(UUID.randomUUID(), "med-1", sender, List.of(OrderStatus.APPROVED),
 				T0.plusSeconds(60), OrderChannel.LEGACY_QUEUE);
 		OrderPlaced old = new OrderPlaced(UUID.randomUUID(), "med-1", sender, List.of(OrderStatus.PENDING),
 				T0.minusSeconds(3600), OrderChannel.API);
 		store(List.of(approved, legacy, old, order("someone-else-" + UUID.randomUUID(), T0)));
+		// As an applied approval leaves it; the legacy list stays as it was sent.
+		this.client.sql("UPDATE orders SET state = 'APPROVED', version = 2 WHERE order_id = $1")
+			.bind(0, approved.orderId())
+			.then()
+			.block(Duration.ofSeconds(10));
 		assertThat(list(new OrderQuery(sender, null, null, null, null, 50))).containsExactly(legacy.orderId(),
 				approved.orderId(), old.orderId());
 		assertThat(list(new OrderQuery(sender, OrderStatus.APPROVED, null, null, null, 50)))

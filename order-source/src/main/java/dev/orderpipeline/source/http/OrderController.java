@@ -6,7 +6,6 @@ import dev.orderpipeline.contracts.NewOrder;
 import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
 import dev.orderpipeline.security.Caller;
-import dev.orderpipeline.source.OrderSourceProperties;
 import dev.orderpipeline.source.intake.OrderIds;
 import dev.orderpipeline.source.intake.OrderIntake;
 import io.swagger.v3.oas.annotations.Operation;
@@ -16,9 +15,6 @@ import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -26,7 +22,6 @@ import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The order routes: {@code POST /orders} and the legacy {@code POST /queue/neworder}.
@@ -43,19 +38,16 @@ class OrderController {
 
 	private final OrderIntake intake;
 
-	private final OrderSourceProperties properties;
+	private final JsonBodies bodies;
 
 	/** Where stored orders are read, up to the order's id: built once, not per order. */
 	private final String storedOrders;
 
-	OrderController(OrderRequestReader reader, OrderIntake intake, OrderSourceProperties properties) {
+	OrderController(OrderRequestReader reader, OrderIntake intake, JsonBodies bodies) {
 		this.reader = reader;
 		this.intake = intake;
-		this.properties = properties;
-		this.storedOrders = UriComponentsBuilder.fromUri(properties.readApiBaseUrl())
-			.path("/orders/")
-			.build()
-			.toUriString();
+		this.bodies = bodies;
+		this.storedOrders = bodies.storedOrders();
 	}
 
 	@PostMapping(path = "/orders", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -92,40 +84,10 @@ class OrderController {
 
 	private Mono<OrderPlaced> accept(ServerHttpRequest request, String idempotencyKey, OrderChannel channel,
 			boolean rejectUnknownFields) {
-		return body(request).zipWith(Caller.current())
+		return this.bodies.read(request)
+			.zipWith(Caller.current())
 			.flatMap((received) -> this.intake.place(this.reader.read(received.getT1(), rejectUnknownFields),
 					received.getT2().map(Authentication::getName), idempotencyKey, channel));
-	}
-
-	private Mono<byte[]> body(ServerHttpRequest request) {
-		MediaType contentType;
-		try {
-			contentType = request.getHeaders().getContentType();
-		}
-		catch (InvalidMediaTypeException ex) {
-			return Mono.error(new UnsupportedContentTypeException("Content-Type is not a valid media type"));
-		}
-		if (contentType != null && !isJson(contentType)) {
-			return Mono.error(new UnsupportedContentTypeException("Content-Type must be application/json, not "
-					+ contentType.getType() + "/" + contentType.getSubtype()));
-		}
-		int limit = Math.toIntExact(this.properties.maxBodySize().toBytes());
-		if (request.getHeaders().getContentLength() > limit) {
-			return Mono.error(new BodyTooLargeException(limit));
-		}
-		return DataBufferUtils.join(request.getBody(), limit).map((buffer) -> {
-			byte[] bytes = new byte[buffer.readableByteCount()];
-			buffer.read(bytes);
-			DataBufferUtils.release(buffer);
-			return bytes;
-		})
-			.onErrorMap(DataBufferLimitException.class, (ex) -> new BodyTooLargeException(limit))
-			.defaultIfEmpty(new byte[0]);
-	}
-
-	private static boolean isJson(MediaType contentType) {
-		return MediaType.APPLICATION_JSON.isCompatibleWith(contentType)
-				|| "json".equals(contentType.getSubtypeSuffix()) && "application".equals(contentType.getType());
 	}
 
 }

@@ -4,9 +4,11 @@ import java.net.URI;
 import java.util.List;
 
 import dev.orderpipeline.source.OrderSourceProperties;
+import dev.orderpipeline.source.intake.ChangeNotAllowedException;
 import dev.orderpipeline.source.intake.FieldError;
 import dev.orderpipeline.source.intake.InvalidOrderRequestException;
 import dev.orderpipeline.source.intake.OrderMetrics;
+import dev.orderpipeline.source.intake.PreconditionRequiredException;
 import dev.orderpipeline.source.intake.RateLimitedException;
 import dev.orderpipeline.source.intake.SenderMismatchException;
 import dev.orderpipeline.source.publishing.PublishFailedException;
@@ -67,6 +69,20 @@ class OrderProblemHandler extends ResponseEntityExceptionHandler {
 		this.metrics.rejected("SENDER_MISMATCH");
 		return fieldProblem(HttpStatus.FORBIDDEN, "sender-mismatch", "Order in another sender's name", ex.getMessage(),
 				List.of(new FieldError("sender_userId", "must be the token's subject")));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> preconditionRequired(PreconditionRequiredException ex) {
+		this.metrics.rejected("PRECONDITION_REQUIRED");
+		return fieldProblem(HttpStatus.PRECONDITION_REQUIRED, "if-match-required", "If-Match required", ex.getMessage(),
+				List.of(new FieldError(HttpHeaders.IF_MATCH, "is required")));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> changeNotAllowed(ChangeNotAllowedException ex) {
+		this.metrics.rejected("CHANGE_NOT_ALLOWED");
+		return fieldProblem(HttpStatus.FORBIDDEN, "change-not-allowed", "Status change not allowed", ex.getMessage(),
+				List.of(new FieldError("status", "is not a change the token may make")));
 	}
 
 	@ExceptionHandler

@@ -14,10 +14,13 @@ import java.util.stream.Collectors;
 import dev.orderpipeline.contracts.InvalidOrderException;
 import dev.orderpipeline.contracts.NewOrder;
 import dev.orderpipeline.contracts.OrderConstraints;
+import dev.orderpipeline.contracts.OrderLifecycle;
 import dev.orderpipeline.contracts.OrderPlaced;
 import dev.orderpipeline.contracts.OrderStatus;
+import dev.orderpipeline.contracts.StatusChangeRequested;
 import dev.orderpipeline.source.intake.FieldError;
 import dev.orderpipeline.source.intake.InvalidOrderRequestException;
+import dev.orderpipeline.source.intake.StatusCommands;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.exc.StreamConstraintsException;
@@ -39,6 +42,13 @@ class OrderRequestReader {
 
 	private static final String STATUS = "status";
 
+	private static final String REASON = "reason";
+
+	private static final String CHANGE_VALUES = Arrays.stream(OrderStatus.values())
+		.filter((status) -> status != OrderLifecycle.INITIAL)
+		.map(Enum::name)
+		.collect(Collectors.joining(", "));
+
 	private static final Set<String> KNOWN_FIELDS = Set.of(MEDICATION, OrderPlaced.SENDER_FIELD, STATUS);
 
 	private static final String STATUS_VALUES = Arrays.stream(OrderStatus.values())
@@ -54,12 +64,14 @@ class OrderRequestReader {
 	/**
 	 * Reads a body.
 	 * @param body the request body
-	 * @param rejectUnknownFields whether fields other than the order's are an error (the
-	 * legacy route ignores them, as the legacy service did)
+	 * @param apiRoute whether the API route's rules hold: fields other than the order's
+	 * are an error, and {@code status} may only be {@code ["PENDING"]}, where every order
+	 * starts (the legacy route ignores unknown fields and takes any status list, as the
+	 * legacy service did, as a legacy field that never sets the lifecycle)
 	 * @return the order
 	 * @throws InvalidOrderRequestException naming every field at fault
 	 */
-	NewOrder read(byte[] body, boolean rejectUnknownFields) {
+	NewOrder read(byte[] body, boolean apiRoute) {
 		JsonNode root = parse(body);
 		if (!root.isObject()) {
 			throw new InvalidOrderRequestException("body", "must be a JSON object");
@@ -68,7 +80,11 @@ class OrderRequestReader {
 		String medicationId = identifier(root, MEDICATION, errors);
 		String sender = identifier(root, OrderPlaced.SENDER_FIELD, errors);
 		List<OrderStatus> status = status(root.get(STATUS), errors);
-		if (rejectUnknownFields) {
+		if (apiRoute && status != null && !status.equals(OrderConstraints.DEFAULT_STATUS)) {
+			errors.add(new FieldError(STATUS, "must be [\"PENDING\"] or left out: every order starts PENDING, and its "
+					+ "status changes through POST /order-commands/{id}/status"));
+		}
+		if (apiRoute) {
 			root.propertyNames()
 				.stream()
 				.filter((name) -> !KNOWN_FIELDS.contains(name))
@@ -79,6 +95,49 @@ class OrderRequestReader {
 			throw new InvalidOrderRequestException(errors);
 		}
 		return new NewOrder(medicationId, sender, status);
+	}
+
+	/**
+	 * Reads the body of a status change.
+	 * @param body the request body
+	 * @return what the caller asks
+	 * @throws InvalidOrderRequestException naming every field at fault
+	 */
+	StatusCommands.StatusCommand readStatusCommand(byte[] body) {
+		JsonNode root = parse(body);
+		if (!root.isObject()) {
+			throw new InvalidOrderRequestException("body", "must be a JSON object");
+		}
+		List<FieldError> errors = new ArrayList<>();
+		JsonNode statusNode = root.get(STATUS);
+		OrderStatus status = (statusNode != null && statusNode.isString()) ? parseStatus(statusNode.stringValue())
+				: null;
+		if (status == null || status == OrderLifecycle.INITIAL) {
+			errors.add(new FieldError(STATUS, "must be one of " + CHANGE_VALUES));
+		}
+		String reason = null;
+		JsonNode reasonNode = root.get(REASON);
+		if (reasonNode != null && !reasonNode.isNull()) {
+			if (!reasonNode.isString()) {
+				errors.add(new FieldError(REASON, "must be a string"));
+			}
+			else if (reasonNode.stringValue().length() > StatusChangeRequested.MAX_REASON_LENGTH) {
+				errors.add(new FieldError(REASON,
+						"must be at most " + StatusChangeRequested.MAX_REASON_LENGTH + " characters"));
+			}
+			else {
+				reason = check(errors, () -> OrderConstraints.requireText(REASON, reasonNode.stringValue()));
+			}
+		}
+		root.propertyNames()
+			.stream()
+			.filter((name) -> !STATUS.equals(name) && !REASON.equals(name))
+			.sorted()
+			.forEach((name) -> errors.add(new FieldError(name, "is not a field of a status change")));
+		if (!errors.isEmpty()) {
+			throw new InvalidOrderRequestException(errors);
+		}
+		return new StatusCommands.StatusCommand(status, reason);
 	}
 
 	private JsonNode parse(byte[] body) {

@@ -15,7 +15,8 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 
 /**
  * Who may place orders: {@code orders:write} on both routes; the legacy route also
- * without a token when {@code orders.source.allow-anonymous-legacy-orders} says so.
+ * without a token when {@code orders.source.allow-anonymous-legacy-orders} says so. Who
+ * may ask for status changes: {@code orders:write}, pharmacists and administrators.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
@@ -40,6 +41,11 @@ class SourceSecurityConfiguration {
 			else {
 				routes.pathMatchers(HttpMethod.POST, "/queue/neworder").hasAuthority(OrderAuthorities.WRITE);
 			}
+			// Status changes: a sender cancels its own orders, pharmacists and
+			// administrators make the others (each request checked further by the
+			// intake).
+			routes.pathMatchers("/order-commands", "/order-commands/**")
+				.hasAnyAuthority(OrderAuthorities.WRITE, OrderAuthorities.PHARMACIST, OrderAuthorities.ADMIN);
 			// The API's documentation is public: it describes, it does not serve orders.
 			routes
 				.pathMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",

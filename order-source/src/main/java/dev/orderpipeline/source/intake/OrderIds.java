@@ -26,6 +26,22 @@ public final class OrderIds {
 	 * characters or not printable ASCII
 	 */
 	static UUID forRequest(String idempotencyKey, String sender) {
+		return forName(idempotencyKey, "order-pipeline/idempotency\n" + sender);
+	}
+
+	/**
+	 * The id of a status change.
+	 * @param idempotencyKey the client's key, or {@code null}
+	 * @param actor who asks
+	 * @param orderId the order
+	 * @return a fresh id without a key, else the id the key, actor and order determine
+	 * @throws InvalidOrderRequestException if the key is not a valid key
+	 */
+	static UUID forChange(String idempotencyKey, String actor, UUID orderId) {
+		return forName(idempotencyKey, "order-pipeline/status-change\n" + actor + "\n" + orderId);
+	}
+
+	private static UUID forName(String idempotencyKey, String namespace) {
 		if (idempotencyKey == null) {
 			return UUID.randomUUID();
 		}
@@ -34,9 +50,7 @@ public final class OrderIds {
 			throw new InvalidOrderRequestException(IDEMPOTENCY_KEY,
 					"must be 1 to " + MAX_KEY_LENGTH + " printable ASCII characters");
 		}
-		byte[] name = ("order-pipeline/idempotency\n" + sender + "\n" + idempotencyKey)
-			.getBytes(StandardCharsets.UTF_8);
-		return UUID.nameUUIDFromBytes(name);
+		return UUID.nameUUIDFromBytes((namespace + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
 	}
 
 }

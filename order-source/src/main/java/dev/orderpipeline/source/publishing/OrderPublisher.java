@@ -5,8 +5,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.orderpipeline.contracts.OrderEvents;
 import dev.orderpipeline.contracts.OrderPlaced;
 import dev.orderpipeline.contracts.OrderSignature;
+import dev.orderpipeline.contracts.StatusChangeRequested;
 import dev.orderpipeline.source.OrderSourceProperties;
 import io.micrometer.context.ContextSnapshot;
 import io.micrometer.context.ContextSnapshotFactory;
@@ -82,22 +84,45 @@ public class OrderPublisher {
 		// The request's trace (in the Reactor context) is made current only where it is
 		// needed: around the send, so the message carries it in traceparent, and around
 		// failure logs. Automatic propagation at every operator cost more than the send.
-		return Mono.deferContextual((context) -> accepted(order, SNAPSHOTS.captureFrom(context)));
+		return Mono.deferContextual(
+				(context) -> accepted(order.orderId(), order.orderId(), order, null, SNAPSHOTS.captureFrom(context)));
 	}
 
-	private Mono<Void> accepted(OrderPlaced order, ContextSnapshot trace) {
-		UUID orderId = order.orderId();
+	/**
+	 * Publishes a status change request, on the same destination and with the same
+	 * promises as an order: its order's id is the message's key.
+	 * @param change the request
+	 * @return completes when the broker durably accepted it, or fails with
+	 * {@link PublishFailedException} (naming the change)
+	 */
+	public Mono<Void> publish(StatusChangeRequested change) {
+		return Mono.deferContextual((context) -> accepted(change.changeId(), change.orderId(), change,
+				OrderEvents.STATUS_CHANGE_REQUESTED, SNAPSHOTS.captureFrom(context)));
+	}
+
+	/**
+	 * Publishes an event.
+	 * @param id what a failure names: the order, or the change
+	 * @param orderId the order the event is about: the message's key
+	 * @param event the event
+	 * @param type the event's type header, {@code null} for an order (as legacy messages)
+	 * @param trace the request's trace
+	 */
+	private Mono<Void> accepted(UUID id, UUID orderId, Object event, String type, ContextSnapshot trace) {
 		if (this.broker.refusesPublishers()) {
-			return Mono.error(new PublishFailedException(orderId, PublishFailedException.Reason.BROKER_BLOCKED,
+			return Mono.error(new PublishFailedException(id, PublishFailedException.Reason.BROKER_BLOCKED,
 					"The broker is blocking publishers", null));
 		}
-		byte[] payload = this.json.writeValueAsBytes(order);
+		byte[] payload = this.json.writeValueAsBytes(event);
 		MessageBuilder<byte[]> message = MessageBuilder.withPayload(payload)
 			.setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON_VALUE)
 			.setHeader(OrderSignature.HEADER, this.signature.sign(payload));
+		if (type != null) {
+			message.setHeader(OrderEvents.TYPE_HEADER, type);
+		}
 		InFlightLimit.Place place = this.inFlight.tryTake();
 		if (place == null) {
-			return Mono.error(new PublishFailedException(orderId, PublishFailedException.Reason.OVERLOADED,
+			return Mono.error(new PublishFailedException(id, PublishFailedException.Reason.OVERLOADED,
 					"Too many orders are waiting for the broker", null));
 		}
 		long start = System.nanoTime();
@@ -133,7 +158,7 @@ public class OrderPublisher {
 			})
 			.onErrorMap((ex) -> !(ex instanceof PublishFailedException), (ex) -> {
 				try (ContextSnapshot.Scope scope = trace.setThreadLocals()) {
-					return failure(orderId, ex);
+					return failure(id, ex);
 				}
 			})
 			.doFinally((signal) -> {

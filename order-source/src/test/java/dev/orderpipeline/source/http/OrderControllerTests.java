@@ -48,8 +48,8 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 @WebFluxTest(controllers = OrderController.class, properties = "orders.source.rate-limit.enabled=false")
-@Import({ OrderRequestReader.class, OrderSourceConfiguration.class, OrderMetrics.class, SimpleMeterRegistry.class,
-		SourceSecurityConfiguration.class, SenderRateLimiter.class, OrderIntake.class })
+@Import({ OrderRequestReader.class, JsonBodies.class, OrderSourceConfiguration.class, OrderMetrics.class,
+		SimpleMeterRegistry.class, SourceSecurityConfiguration.class, SenderRateLimiter.class, OrderIntake.class })
 @ImportAutoConfiguration(OrderSecurityAutoConfiguration.class)
 class OrderControllerTests {
 
@@ -79,7 +79,7 @@ class OrderControllerTests {
 			.stream()
 			.filter(Counter.class::isInstance)
 			.collect(Collectors.toMap(Meter::getId, (meter) -> ((Counter) meter).count()));
-		given(this.publisher.publish(any())).willReturn(Mono.empty());
+		given(this.publisher.publish(any(OrderPlaced.class))).willReturn(Mono.empty());
 	}
 
 	@Test
@@ -103,6 +103,35 @@ class OrderControllerTests {
 		assertThat(order.channel()).isEqualTo(OrderChannel.API);
 		assertThat(order.createdAt()).isNotNull();
 		assertThat(counted("orders.accepted", "channel", "API")).isOne();
+	}
+
+	/**
+	 * Every order starts PENDING: the API route takes no other status, while the legacy
+	 * route keeps its list as the legacy field it is.
+	 */
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = { "[\"APPROVED\"]", "[\"PENDING\", \"APPROVED\"]", "[\"DELIVERED\"]" })
+	void theApiRouteRefusesAnyStatusButPendingWhileTheLegacyRouteKeepsItsList(String status) {
+		String body = "{\"medicationId\": \"m\", \"sender_userId\": \"u\", \"status\": " + status + "}";
+		this.client.post()
+			.uri("/orders")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo("status");
+		verify(this.publisher, never()).publish(any(OrderPlaced.class));
+		this.client.post()
+			.uri("/queue/neworder")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchange()
+			.expectStatus()
+			.isOk();
+		assertThat(published().status()).isNotEqualTo(List.of(OrderStatus.PENDING));
 	}
 
 	@Test
@@ -181,7 +210,7 @@ class OrderControllerTests {
 			.expectBody()
 			.jsonPath("$.errors[0].field")
 			.isEqualTo("Idempotency-Key");
-		verify(this.publisher, never()).publish(any());
+		verify(this.publisher, never()).publish(any(OrderPlaced.class));
 	}
 
 	@ParameterizedTest(name = "{0} -> {1}")
@@ -223,7 +252,7 @@ class OrderControllerTests {
 			.isEqualTo("Invalid order")
 			.jsonPath("$.errors[*].field")
 			.value((fields) -> assertThat(fields).asInstanceOf(InstanceOfAssertFactories.LIST).contains(field));
-		verify(this.publisher, never()).publish(any());
+		verify(this.publisher, never()).publish(any(OrderPlaced.class));
 		assertThat(counted("orders.rejected", "reason", "INVALID")).isOne();
 		assertThat(counted("orders.accepted")).isZero();
 	}
@@ -300,7 +329,7 @@ class OrderControllerTests {
 			.expectBody()
 			.jsonPath("$.errors[0].field")
 			.isEqualTo("Content-Type");
-		verify(this.publisher, never()).publish(any());
+		verify(this.publisher, never()).publish(any(OrderPlaced.class));
 	}
 
 	@Test
@@ -318,13 +347,13 @@ class OrderControllerTests {
 			.expectBody()
 			.jsonPath("$.errors[0].field")
 			.isEqualTo("body");
-		verify(this.publisher, never()).publish(any());
+		verify(this.publisher, never()).publish(any(OrderPlaced.class));
 	}
 
 	@Test
 	void answers503WithRetryAfterAndTheOrderIdWhenTheBrokerDidNotConfirm() {
 		UUID orderId = UUID.randomUUID();
-		given(this.publisher.publish(any())).willReturn(Mono.error(new PublishFailedException(orderId,
+		given(this.publisher.publish(any(OrderPlaced.class))).willReturn(Mono.error(new PublishFailedException(orderId,
 				PublishFailedException.Reason.CONFIRM_TIMEOUT, "The broker did not confirm the order in time", null)));
 		this.client.post()
 			.uri("/orders")
@@ -347,7 +376,8 @@ class OrderControllerTests {
 
 	@Test
 	void answers500ProblemWithoutInternalDetailForAnUnexpectedFailure() {
-		given(this.publisher.publish(any())).willReturn(Mono.error(new IllegalStateException("secret internals")));
+		given(this.publisher.publish(any(OrderPlaced.class)))
+			.willReturn(Mono.error(new IllegalStateException("secret internals")));
 		this.client.post()
 			.uri("/queue/neworder")
 			.contentType(MediaType.APPLICATION_JSON)

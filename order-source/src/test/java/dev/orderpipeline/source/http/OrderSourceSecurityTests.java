@@ -3,11 +3,13 @@ package dev.orderpipeline.source.http;
 import java.time.Instant;
 import java.util.stream.Stream;
 
+import dev.orderpipeline.contracts.OrderPlaced;
 import dev.orderpipeline.security.OrderSecurityAutoConfiguration;
 import dev.orderpipeline.source.OrderSourceConfiguration;
 import dev.orderpipeline.source.intake.OrderIntake;
 import dev.orderpipeline.source.intake.OrderMetrics;
 import dev.orderpipeline.source.intake.SenderRateLimiter;
+import dev.orderpipeline.source.intake.StatusCommands;
 import dev.orderpipeline.source.publishing.OrderPublisher;
 import dev.orderpipeline.testsupport.TestTokens;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -68,8 +70,9 @@ class OrderSourceSecurityTests {
 	}
 
 	@WebFluxTest(controllers = OrderController.class)
-	@Import({ OrderRequestReader.class, OrderSourceConfiguration.class, OrderMetrics.class, SimpleMeterRegistry.class,
-			SourceSecurityConfiguration.class, SenderRateLimiter.class, OrderIntake.class })
+	@Import({ OrderRequestReader.class, JsonBodies.class, OrderSourceConfiguration.class, OrderMetrics.class,
+			SimpleMeterRegistry.class, SourceSecurityConfiguration.class, SenderRateLimiter.class, OrderIntake.class,
+			StatusCommands.class })
 	@ImportAutoConfiguration(OrderSecurityAutoConfiguration.class)
 	abstract static class Slice {
 
@@ -86,7 +89,7 @@ class OrderSourceSecurityTests {
 
 		@BeforeEach
 		void brokerConfirms() {
-			given(this.publisher.publish(any())).willReturn(Mono.empty());
+			given(this.publisher.publish(any(OrderPlaced.class))).willReturn(Mono.empty());
 		}
 
 		WebTestClient.ResponseSpec post(String route, String body, String token) {
@@ -117,7 +120,7 @@ class OrderSourceSecurityTests {
 		@Test
 		void placesAnOrderWithAValidTokenOfTheSender() {
 			post("/orders", BODY, tokens.token("user-1", "orders:write")).expectStatus().isAccepted();
-			verify(this.publisher).publish(any());
+			verify(this.publisher).publish(any(OrderPlaced.class));
 		}
 
 		@Test
@@ -125,7 +128,7 @@ class OrderSourceSecurityTests {
 			WebTestClient.ResponseSpec response = post("/orders", BODY, null);
 			response.expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
 			assertProblem(response, 401, "token-required");
-			verify(this.publisher, never()).publish(any());
+			verify(this.publisher, never()).publish(any(OrderPlaced.class));
 		}
 
 		@ParameterizedTest(name = "{0}")
@@ -134,14 +137,14 @@ class OrderSourceSecurityTests {
 			WebTestClient.ResponseSpec response = post("/orders", BODY, token);
 			response.expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
 			assertProblem(response, 401, "invalid-token");
-			verify(this.publisher, never()).publish(any());
+			verify(this.publisher, never()).publish(any(OrderPlaced.class));
 		}
 
 		@Test
 		void answers403WithoutTheWriteScope() {
 			WebTestClient.ResponseSpec response = post("/orders", BODY, tokens.token("user-1", "orders:read"));
 			assertProblem(response, 403, "forbidden");
-			verify(this.publisher, never()).publish(any());
+			verify(this.publisher, never()).publish(any(OrderPlaced.class));
 		}
 
 		@Test
@@ -156,7 +159,7 @@ class OrderSourceSecurityTests {
 				.isEqualTo("https://orderpipeline.dev/problems/sender-mismatch")
 				.jsonPath("$.errors[0].field")
 				.isEqualTo("sender_userId");
-			verify(this.publisher, never()).publish(any());
+			verify(this.publisher, never()).publish(any(OrderPlaced.class));
 		}
 
 		@Test
@@ -164,7 +167,7 @@ class OrderSourceSecurityTests {
 			assertProblem(post("/queue/neworder", BODY, null), 401, "token-required");
 			assertProblem(post("/queue/neworder", BODY, tokens.token("user-2", "orders:write")), 403,
 					"sender-mismatch");
-			verify(this.publisher, never()).publish(any());
+			verify(this.publisher, never()).publish(any(OrderPlaced.class));
 			post("/queue/neworder", BODY, tokens.token("user-1", "orders:write")).expectStatus().isOk();
 		}
 
