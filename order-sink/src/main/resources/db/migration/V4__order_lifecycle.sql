@@ -1,12 +1,19 @@
 -- The order lifecycle. status stays the legacy list a producer sent, as it was stored;
 -- state is where the order is in its lifecycle, and only status changes move it. version
 -- counts the changes applied (1: as placed) and is the order's ETag: a change names the
--- version it acts on and is applied only on that one. Adding columns with constant
--- defaults rewrites nothing.
+-- version it acts on and is applied only on that one. Orders stored before start PENDING at
+-- version 1, whatever their legacy list says: the list never sets the lifecycle.
+-- Columns with constant defaults are added without rewriting or reading the table: their
+-- checks hold for every new or changed row (NOT VALID skips the scan of existing rows,
+-- which all hold the defaults, valid by construction).
 ALTER TABLE orders
-    ADD COLUMN state   text    NOT NULL DEFAULT 'PENDING'
-        CHECK (state IN ('PENDING', 'APPROVED', 'REJECTED', 'DISPATCHED', 'DELIVERED', 'CANCELLED')),
-    ADD COLUMN version integer NOT NULL DEFAULT 1 CHECK (version >= 1);
+    ADD COLUMN state   text    NOT NULL DEFAULT 'PENDING',
+    ADD COLUMN version integer NOT NULL DEFAULT 1;
+
+ALTER TABLE orders
+    ADD CONSTRAINT orders_state_check
+        CHECK (state IN ('PENDING', 'APPROVED', 'REJECTED', 'DISPATCHED', 'DELIVERED', 'CANCELLED')) NOT VALID,
+    ADD CONSTRAINT orders_version_check CHECK (version >= 1) NOT VALID;
 
 -- Every status change decided, applied or refused, once per change id.
 CREATE TABLE order_status_history (

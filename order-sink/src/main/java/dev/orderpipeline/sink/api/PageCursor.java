@@ -17,6 +17,10 @@ final class PageCursor {
 
 	private static final int MAX_LENGTH = 128;
 
+	private static final Instant EARLIEST = Instant.EPOCH;
+
+	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
 	private PageCursor() {
 	}
 
@@ -28,6 +32,15 @@ final class PageCursor {
 	static String encode(Position position) {
 		String text = VERSION + "|" + position.createdAt() + "|" + position.orderId();
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
+	}
+
+	/**
+	 * Whether an instant is one the database stores and compares as given.
+	 * @param instant the instant
+	 * @return whether it lies from 1970 to 9999
+	 */
+	static boolean inRange(Instant instant) {
+		return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
 	}
 
 	/**
@@ -43,7 +56,10 @@ final class PageCursor {
 				String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII)
 					.split("\\|", -1);
 				if (parts.length == 3 && VERSION.equals(parts[0]) && parts[2].length() == 36) {
-					return new Position(Instant.parse(parts[1]), UUID.fromString(parts[2]));
+					Instant createdAt = Instant.parse(parts[1]);
+					if (inRange(createdAt)) {
+						return new Position(createdAt, UUID.fromString(parts[2]));
+					}
 				}
 			}
 		}

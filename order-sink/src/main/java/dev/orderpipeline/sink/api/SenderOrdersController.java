@@ -135,11 +135,15 @@ class SenderOrdersController {
 
 	private static Instant instant(String since) {
 		try {
-			return Instant.parse(since);
+			Instant instant = Instant.parse(since);
+			if (PageCursor.inRange(instant)) {
+				return instant;
+			}
 		}
 		catch (DateTimeParseException ex) {
-			throw invalid("since", "must be an ISO-8601 instant such as 2026-12-01T00:00:00Z");
+			// answered below
 		}
+		throw invalid("since", "must be an ISO-8601 instant from 1970 to 9999, such as 2026-12-01T00:00:00Z");
 	}
 
 	private static int limit(String limit) {

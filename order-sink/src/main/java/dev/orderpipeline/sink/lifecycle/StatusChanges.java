@@ -18,6 +18,8 @@ import dev.orderpipeline.sink.lifecycle.Decision.Outcome;
 import dev.orderpipeline.sink.lifecycle.Decision.Refusal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -40,6 +42,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  */
 @Component
 public class StatusChanges {
+
+	private static final Log logger = LogFactory.getLog(StatusChanges.class);
 
 	private static final String PENDING_COLUMNS = "change_id, order_id, to_state, reason, actor, roles, base_version, "
 			+ "requested_at, received_at";
@@ -100,8 +104,15 @@ public class StatusChanges {
 	 * @return the decisions, once committed
 	 */
 	public Mono<List<Decision>> sweep() {
+		// Only the changes that can be decided now: their base arrived, or they waited
+		// too long. The others stay as they are, however many wait.
+		Instant expired = this.clock.instant().minus(this.properties.waitLimit());
 		return decideAll(this.database
-			.sql("SELECT " + PENDING_COLUMNS + " FROM order_status_pending ORDER BY received_at LIMIT " + SWEEP_BATCH)
+			.sql("SELECT " + PENDING_COLUMNS.replace("change_id, order_id", "p.change_id, p.order_id")
+					+ " FROM order_status_pending p LEFT JOIN orders o ON o.order_id = p.order_id "
+					+ "WHERE o.version >= p.base_version OR p.received_at < $1 ORDER BY p.received_at LIMIT "
+					+ SWEEP_BATCH)
+			.bind(0, expired)
 			.map(StatusChanges::received)
 			.all());
 	}
@@ -109,7 +120,12 @@ public class StatusChanges {
 	private Mono<List<Decision>> decideAll(Flux<Received> changes) {
 		return changes.collectList()
 			.flatMapMany(Flux::fromIterable)
-			.concatMap(this::decideInTransaction)
+			// One change that cannot be decided does not hold up the others.
+			.concatMap((received) -> decideInTransaction(received).onErrorResume((ex) -> {
+				logger.warn("Deciding status change " + received.change().changeId() + " failed (tried again later): "
+						+ ex);
+				return Mono.just(List.of());
+			}))
 			.flatMapIterable((decisions) -> decisions)
 			.collectList();
 	}
@@ -122,12 +138,17 @@ public class StatusChanges {
 
 	private Mono<List<Decision>> decideLocked(Received received) {
 		StatusChangeRequested change = received.change();
-		return this.database.sql("SELECT state, version, sender_user_id FROM orders WHERE order_id = $1 FOR UPDATE")
-			.bind(0, change.orderId())
-			.map((row) -> Optional.of(new Current(OrderStatus.valueOf(row.get("state", String.class)),
-					row.get("version", Integer.class), row.get("sender_user_id", String.class))))
-			.one()
-			.defaultIfEmpty(Optional.empty())
+		// Decisions on one order take turns, whether its row exists yet or not (a row
+		// lock needs the row).
+		return this.database.sql("SELECT pg_advisory_xact_lock($1)")
+			.bind(0, lockKey(change.orderId()))
+			.then()
+			.then(this.database.sql("SELECT state, version, sender_user_id FROM orders WHERE order_id = $1 FOR UPDATE")
+				.bind(0, change.orderId())
+				.map((row) -> Optional.of(new Current(OrderStatus.valueOf(row.get("state", String.class)),
+						row.get("version", Integer.class), row.get("sender_user_id", String.class))))
+				.one()
+				.defaultIfEmpty(Optional.empty()))
 			.flatMap(
 					(order) -> this.database.sql("SELECT 1 FROM order_status_history WHERE change_id = $1")
 						.bind(0, change.changeId())
@@ -192,32 +213,41 @@ public class StatusChanges {
 			.bind(1, version)
 			.map(StatusChanges::received)
 			.all();
-		return moved.then(record(change, current.state(), null, null, version))
-			.then(forget(change))
-			.then(waiting.collectList())
-			.flatMapMany(Flux::fromIterable)
-			.concatMap(this::decideLocked)
-			.flatMapIterable((decisions) -> decisions)
-			.collectList()
-			.map((followers) -> {
-				List<Decision> decisions = new ArrayList<>(followers.size() + 1);
-				decisions.add(Decision.applied(change.changeId()));
-				decisions.addAll(followers);
-				return decisions;
-			});
+		// The history first: a change some other transaction decided meanwhile (its row
+		// committed while this one waited) is not decided again.
+		return record(change, current.state(), null, null, version)
+			.flatMap((recorded) -> !recorded ? Mono.just(List.of(Decision.duplicate(change.changeId())))
+					: moved.then(forget(change))
+						.then(waiting.collectList())
+						.flatMapMany(Flux::fromIterable)
+						.concatMap(this::decideLocked)
+						.flatMapIterable((decisions) -> decisions)
+						.collectList()
+						.map((followers) -> {
+							List<Decision> decisions = new ArrayList<>(followers.size() + 1);
+							decisions.add(Decision.applied(change.changeId()));
+							decisions.addAll(followers);
+							return decisions;
+						}));
 	}
 
 	private Mono<List<Decision>> refuse(StatusChangeRequested change, OrderStatus from, Refusal refusal,
 			String detail) {
-		return record(change, from, refusal, detail, null).then(forget(change))
-			.thenReturn(List.of(Decision.refused(change.changeId(), refusal, detail)));
+		return record(change, from, refusal, detail, null).flatMap((recorded) -> forget(change)
+			.thenReturn(recorded ? List.of(Decision.refused(change.changeId(), refusal, detail))
+					: List.of(Decision.duplicate(change.changeId()))));
 	}
 
-	private Mono<Void> record(StatusChangeRequested change, OrderStatus from, Refusal refusal, String detail,
+	/**
+	 * Records a decision, once per change.
+	 * @return whether this call recorded it (not some other decision before)
+	 */
+	private Mono<Boolean> record(StatusChangeRequested change, OrderStatus from, Refusal refusal, String detail,
 			Integer version) {
 		return this.database.sql("INSERT INTO order_status_history (change_id, order_id, from_state, to_state, "
 				+ "outcome, refusal, detail, reason, actor, roles, base_version, version, requested_at) "
-				+ "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (change_id) DO NOTHING")
+				+ "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (change_id) DO NOTHING "
+				+ "RETURNING change_id")
 			.bindValues(List.of(change.changeId(), change.orderId(),
 					Parameter.fromOrEmpty((from != null) ? from.name() : null, String.class), change.status().name(),
 					(refusal != null) ? Outcome.REFUSED.name() : Outcome.APPLIED.name(),
@@ -225,7 +255,17 @@ public class StatusChanges {
 					Parameter.fromOrEmpty(detail, String.class), Parameter.fromOrEmpty(change.reason(), String.class),
 					change.actor(), change.roles().toArray(String[]::new), change.baseVersion(),
 					Parameter.fromOrEmpty(version, Integer.class), change.requestedAt()))
-			.then();
+			.map((row) -> true)
+			.one()
+			.defaultIfEmpty(false);
+	}
+
+	/**
+	 * The advisory lock of an order: its id folded to 64 bits (two orders sharing one
+	 * only take turns).
+	 */
+	private static long lockKey(UUID orderId) {
+		return orderId.getMostSignificantBits() ^ orderId.getLeastSignificantBits();
 	}
 
 	private Mono<Void> keep(StatusChangeRequested change) {

@@ -13,18 +13,21 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.ProblemDetail;
 
 /**
- * The problem+json answers both order routes give, for the API's documentation.
+ * The problem+json answers the routes of this API give (orders and status changes), for
+ * the API's documentation.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@ApiResponse(responseCode = "400", description = "Invalid order: errors names every field at fault",
+@ApiResponse(responseCode = "400", description = "Invalid request: errors names every field (or header) at fault",
 		content = @Content(mediaType = "application/problem+json",
 				schema = @Schema(implementation = ProblemDetail.class)))
 @ApiResponse(responseCode = "401", description = "No valid bearer token",
 		content = @Content(mediaType = "application/problem+json",
 				schema = @Schema(implementation = ProblemDetail.class)))
-@ApiResponse(responseCode = "403", description = "Scope orders:write missing, or an order in another sender's name",
+@ApiResponse(responseCode = "403",
+		description = "A scope or role missing, an order in another sender's name, "
+				+ "or a status change the token may make on no order",
 		content = @Content(mediaType = "application/problem+json",
 				schema = @Schema(implementation = ProblemDetail.class)))
 @ApiResponse(responseCode = "413", description = "Body over the limit",
@@ -33,11 +36,12 @@ import org.springframework.http.ProblemDetail;
 @ApiResponse(responseCode = "415", description = "Content-Type other than JSON",
 		content = @Content(mediaType = "application/problem+json",
 				schema = @Schema(implementation = ProblemDetail.class)))
-@ApiResponse(responseCode = "429", description = "The sender's rate limit is used up; see Retry-After",
+@ApiResponse(responseCode = "429", description = "The caller's rate limit is used up; see Retry-After",
 		content = @Content(mediaType = "application/problem+json",
 				schema = @Schema(implementation = ProblemDetail.class)))
 @ApiResponse(responseCode = "503",
-		description = "The broker did not confirm the order; retry after Retry-After with the same Idempotency-Key",
+		description = "The broker did not accept the order or the change; retry after Retry-After with the "
+				+ "same Idempotency-Key",
 		content = @Content(mediaType = "application/problem+json",
 				schema = @Schema(implementation = ProblemDetail.class)))
 @interface ProblemResponses {

@@ -11,6 +11,7 @@ import dev.orderpipeline.source.intake.OrderIds;
 import dev.orderpipeline.source.intake.StatusCommands;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
@@ -69,7 +70,10 @@ class StatusCommandController {
 					+ "that does not exist and another sender's order are answered alike.",
 			requestBody = @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					examples = @ExampleObject("{\"status\": \"APPROVED\", \"reason\": \"prescription checked\"}"))))
-	@ApiResponse(responseCode = "202", description = "Accepted for processing: the broker accepted the change")
+	@ApiResponse(responseCode = "202",
+			description = "Accepted for processing: the broker accepted the change. Location: the order, whose history "
+					+ "shows the change's outcome",
+			headers = @Header(name = HttpHeaders.LOCATION, description = "The order on the read API"))
 	@ApiResponse(responseCode = "428", description = "No If-Match",
 			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
 	@ProblemResponses
@@ -77,7 +81,9 @@ class StatusCommandController {
 			@Parameter(
 					description = "The ETag of the order's version the change acts on, such as \"1\"") @RequestHeader(
 							name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
-			@RequestHeader(name = OrderIds.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+			@Parameter(
+					description = "With the caller and the order, names the change: a retry is decided once") @RequestHeader(
+							name = OrderIds.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
 			ServerHttpRequest request) {
 		UUID orderId;
 		try {

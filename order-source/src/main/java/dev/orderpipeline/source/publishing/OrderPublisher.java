@@ -84,8 +84,8 @@ public class OrderPublisher {
 		// The request's trace (in the Reactor context) is made current only where it is
 		// needed: around the send, so the message carries it in traceparent, and around
 		// failure logs. Automatic propagation at every operator cost more than the send.
-		return Mono.deferContextual(
-				(context) -> accepted(order.orderId(), order.orderId(), order, null, SNAPSHOTS.captureFrom(context)));
+		return Mono
+			.deferContextual((context) -> accepted(order.orderId(), order, null, SNAPSHOTS.captureFrom(context)));
 	}
 
 	/**
@@ -93,24 +93,24 @@ public class OrderPublisher {
 	 * promises as an order: its order's id is the message's key.
 	 * @param change the request
 	 * @return completes when the broker durably accepted it, or fails with
-	 * {@link PublishFailedException} (naming the change)
+	 * {@link PublishFailedException} (naming its order)
 	 */
 	public Mono<Void> publish(StatusChangeRequested change) {
-		return Mono.deferContextual((context) -> accepted(change.changeId(), change.orderId(), change,
-				OrderEvents.STATUS_CHANGE_REQUESTED, SNAPSHOTS.captureFrom(context)));
+		return Mono.deferContextual((context) -> accepted(change.orderId(), change, OrderEvents.STATUS_CHANGE_REQUESTED,
+				SNAPSHOTS.captureFrom(context)));
 	}
 
 	/**
 	 * Publishes an event.
-	 * @param id what a failure names: the order, or the change
-	 * @param orderId the order the event is about: the message's key
+	 * @param orderId the order the event is about: the message's key, and what a failure
+	 * names
 	 * @param event the event
 	 * @param type the event's type header, {@code null} for an order (as legacy messages)
 	 * @param trace the request's trace
 	 */
-	private Mono<Void> accepted(UUID id, UUID orderId, Object event, String type, ContextSnapshot trace) {
+	private Mono<Void> accepted(UUID orderId, Object event, String type, ContextSnapshot trace) {
 		if (this.broker.refusesPublishers()) {
-			return Mono.error(new PublishFailedException(id, PublishFailedException.Reason.BROKER_BLOCKED,
+			return Mono.error(new PublishFailedException(orderId, PublishFailedException.Reason.BROKER_BLOCKED,
 					"The broker is blocking publishers", null));
 		}
 		byte[] payload = this.json.writeValueAsBytes(event);
@@ -122,7 +122,7 @@ public class OrderPublisher {
 		}
 		InFlightLimit.Place place = this.inFlight.tryTake();
 		if (place == null) {
-			return Mono.error(new PublishFailedException(id, PublishFailedException.Reason.OVERLOADED,
+			return Mono.error(new PublishFailedException(orderId, PublishFailedException.Reason.OVERLOADED,
 					"Too many orders are waiting for the broker", null));
 		}
 		long start = System.nanoTime();
@@ -158,7 +158,7 @@ public class OrderPublisher {
 			})
 			.onErrorMap((ex) -> !(ex instanceof PublishFailedException), (ex) -> {
 				try (ContextSnapshot.Scope scope = trace.setThreadLocals()) {
-					return failure(id, ex);
+					return failure(orderId, ex);
 				}
 			})
 			.doFinally((signal) -> {
