@@ -93,14 +93,8 @@ class InboundOrderDecoder {
 			NewOrder legacy = this.json.treeToValue(tree, NewOrder.class);
 			return legacy.toEvent(legacyId(headers), legacyTime(headers), OrderChannel.LEGACY_QUEUE);
 		}
-		catch (DatabindException ex) {
-			if (ex.getCause() instanceof InvalidOrderException invalid) {
-				throw new UndecodableOrderException(invalid.getMessage(), ex);
-			}
-			throw new UndecodableOrderException(path(ex) + " has an invalid value or type", ex);
-		}
 		catch (JacksonException ex) {
-			throw new UndecodableOrderException("body is not valid JSON" + location(ex), ex);
+			throw undecodable(ex);
 		}
 	}
 
@@ -125,15 +119,22 @@ class InboundOrderDecoder {
 		try {
 			return this.json.readValue(body, StatusChangeRequested.class);
 		}
-		catch (DatabindException ex) {
-			if (ex.getCause() instanceof InvalidOrderException invalid) {
-				throw new UndecodableOrderException(invalid.getMessage(), ex);
-			}
-			throw new UndecodableOrderException(path(ex) + " has an invalid value or type", ex);
-		}
 		catch (JacksonException ex) {
-			throw new UndecodableOrderException("body is not valid JSON" + location(ex), ex);
+			throw undecodable(ex);
 		}
+	}
+
+	/**
+	 * Why a body could not be read: the field at fault, or where the JSON breaks.
+	 */
+	private static UndecodableOrderException undecodable(JacksonException ex) {
+		if (ex instanceof DatabindException databind) {
+			if (databind.getCause() instanceof InvalidOrderException invalid) {
+				return new UndecodableOrderException(invalid.getMessage(), ex);
+			}
+			return new UndecodableOrderException(path(databind) + " has an invalid value or type", ex);
+		}
+		return new UndecodableOrderException("body is not valid JSON" + location(ex), ex);
 	}
 
 	private static String location(JacksonException ex) {
