@@ -71,12 +71,7 @@ class StatusCommandControllerTests {
 
 	@Test
 	void aPharmacistsApprovalIsPublishedOnTheVersionItNamesAndAnswered202WithWhereToFollowIt() {
-		pharmacist().post()
-			.uri("/order-commands/{id}/status", ORDER)
-			.header(HttpHeaders.IF_MATCH, "\"3\"")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"status\": \"APPROVED\", \"reason\": \"prescription checked\"}")
-			.exchange()
+		change(pharmacist(), ORDER, "\"3\"", "{\"status\": \"APPROVED\", \"reason\": \"prescription checked\"}")
 			.expectStatus()
 			.isAccepted()
 			.expectHeader()
@@ -102,12 +97,7 @@ class StatusCommandControllerTests {
 
 	@Test
 	void aSenderAsksToCancel() {
-		as(TestTokens.shared().token("user-1", "orders:write")).post()
-			.uri("/order-commands/{id}/status", ORDER)
-			.header(HttpHeaders.IF_MATCH, "\"1\"")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"status\": \"CANCELLED\"}")
-			.exchange()
+		change(as(TestTokens.shared().token("user-1", "orders:write")), ORDER, "\"1\"", "{\"status\": \"CANCELLED\"}")
 			.expectStatus()
 			.isAccepted();
 		assertThat(published().roles()).isEmpty();
@@ -117,12 +107,8 @@ class StatusCommandControllerTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "APPROVED", "REJECTED", "DISPATCHED", "DELIVERED" })
 	void aSenderAskingForAPharmacistsChangeIsForbiddenAndNothingIsPublished(String status) {
-		as(TestTokens.shared().token("user-1", "orders:write")).post()
-			.uri("/order-commands/{id}/status", ORDER)
-			.header(HttpHeaders.IF_MATCH, "\"1\"")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"status\": \"" + status + "\"}")
-			.exchange()
+		change(as(TestTokens.shared().token("user-1", "orders:write")), ORDER, "\"1\"",
+				"{\"status\": \"" + status + "\"}")
 			.expectStatus()
 			.isForbidden()
 			.expectHeader()
@@ -135,12 +121,7 @@ class StatusCommandControllerTests {
 
 	@Test
 	void withoutIfMatchTheAnswerIs428NamingIt() {
-		pharmacist().post()
-			.uri("/order-commands/{id}/status", ORDER)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"status\": \"APPROVED\"}")
-			.exchange()
-			.expectStatus()
+		change(pharmacist(), ORDER, null, "{\"status\": \"APPROVED\"}").expectStatus()
 			.isEqualTo(428)
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -153,13 +134,7 @@ class StatusCommandControllerTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "*", "W/\"1\"", "\"0\"", "\"one\"", "1", "\"1\", \"2\"", "\"99999999999\"" })
 	void anIfMatchThatNamesNoOneVersionIs400NamingIt(String ifMatch) {
-		pharmacist().post()
-			.uri("/order-commands/{id}/status", ORDER)
-			.header(HttpHeaders.IF_MATCH, ifMatch)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"status\": \"APPROVED\"}")
-			.exchange()
-			.expectStatus()
+		change(pharmacist(), ORDER, ifMatch, "{\"status\": \"APPROVED\"}").expectStatus()
 			.isBadRequest()
 			.expectBody()
 			.jsonPath("$.errors[0].field")
@@ -172,13 +147,7 @@ class StatusCommandControllerTests {
 					"{\"status\": \"APPROVED\", \"note\": 1}|note", "{\"status\": \"APPROVED\", \"reason\": 7}|reason",
 					"{\"status\": \"APPROVED\", \"reason\": \"\u202Eevil\"}|reason", "[]|body" })
 	void aBadBodyIs400NamingTheField(String body, String field) {
-		pharmacist().post()
-			.uri("/order-commands/{id}/status", ORDER)
-			.header(HttpHeaders.IF_MATCH, "\"1\"")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.exchange()
-			.expectStatus()
+		change(pharmacist(), ORDER, "\"1\"", body).expectStatus()
 			.isBadRequest()
 			.expectBody()
 			.jsonPath("$.errors[0].field")
@@ -187,12 +156,7 @@ class StatusCommandControllerTests {
 
 	@Test
 	void aReasonLongerThan500CharactersIs400NamingIt() {
-		pharmacist().post()
-			.uri("/order-commands/{id}/status", ORDER)
-			.header(HttpHeaders.IF_MATCH, "\"1\"")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"status\": \"REJECTED\", \"reason\": \"" + "r".repeat(501) + "\"}")
-			.exchange()
+		change(pharmacist(), ORDER, "\"1\"", "{\"status\": \"REJECTED\", \"reason\": \"" + "r".repeat(501) + "\"}")
 			.expectStatus()
 			.isBadRequest()
 			.expectBody()
@@ -202,13 +166,7 @@ class StatusCommandControllerTests {
 
 	@Test
 	void anIdThatIsNotAUuidIs400NamingIt() {
-		pharmacist().post()
-			.uri("/order-commands/not-an-id/status")
-			.header(HttpHeaders.IF_MATCH, "\"1\"")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"status\": \"APPROVED\"}")
-			.exchange()
-			.expectStatus()
+		change(pharmacist(), "not-an-id", "\"1\"", "{\"status\": \"APPROVED\"}").expectStatus()
 			.isBadRequest()
 			.expectBody()
 			.jsonPath("$.errors[0].field")
@@ -227,20 +185,8 @@ class StatusCommandControllerTests {
 
 	@Test
 	void answers401WithoutATokenAnd403WithOnlyTheReadScope() {
-		this.server.post()
-			.uri("/order-commands/{id}/status", ORDER)
-			.header(HttpHeaders.IF_MATCH, "\"1\"")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"status\": \"CANCELLED\"}")
-			.exchange()
-			.expectStatus()
-			.isUnauthorized();
-		as(TestTokens.shared().token("user-1", "orders:read")).post()
-			.uri("/order-commands/{id}/status", ORDER)
-			.header(HttpHeaders.IF_MATCH, "\"1\"")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"status\": \"CANCELLED\"}")
-			.exchange()
+		change(this.server, ORDER, "\"1\"", "{\"status\": \"CANCELLED\"}").expectStatus().isUnauthorized();
+		change(as(TestTokens.shared().token("user-1", "orders:read")), ORDER, "\"1\"", "{\"status\": \"CANCELLED\"}")
 			.expectStatus()
 			.isForbidden();
 		verify(this.publisher, never()).publish(any(StatusChangeRequested.class));
@@ -251,16 +197,18 @@ class StatusCommandControllerTests {
 		given(this.publisher.publish(any(StatusChangeRequested.class)))
 			.willReturn(Mono.error(new PublishFailedException(ORDER, PublishFailedException.Reason.BROKER_UNAVAILABLE,
 					"The broker could not be reached", null)));
-		pharmacist().post()
-			.uri("/order-commands/{id}/status", ORDER)
-			.header(HttpHeaders.IF_MATCH, "\"1\"")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"status\": \"APPROVED\"}")
-			.exchange()
-			.expectStatus()
+		change(pharmacist(), ORDER, "\"1\"", "{\"status\": \"APPROVED\"}").expectStatus()
 			.isEqualTo(503)
 			.expectHeader()
 			.exists(HttpHeaders.RETRY_AFTER);
+	}
+
+	private static WebTestClient.ResponseSpec change(WebTestClient client, Object order, String ifMatch, String body) {
+		WebTestClient.RequestBodySpec request = client.post().uri("/order-commands/{id}/status", order);
+		if (ifMatch != null) {
+			request.header(HttpHeaders.IF_MATCH, ifMatch);
+		}
+		return request.contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
 	}
 
 	private UUID changeWithKey(String key, UUID order) {
