@@ -90,7 +90,7 @@ class OrderReadController {
 	record OrderDetails(@JsonUnwrapped StoredOrder order, List<StatusHistory.Entry> history) {
 	}
 
-	private static UUID parse(String id) {
+	static UUID parse(String id) {
 		try {
 			if (id.length() == 36) {
 				return UUID.fromString(id);

@@ -2,9 +2,12 @@ package dev.orderpipeline.sink.api;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.ErrorResponseException;
 
 /**
@@ -28,6 +31,37 @@ final class ReadProblems {
 		ErrorResponseException problem = problem(HttpStatus.BAD_REQUEST, type, title, field + " " + reason);
 		problem.getBody().setProperty("errors", List.of(new FieldError(field, reason)));
 		return problem;
+	}
+
+	/**
+	 * Refuses parameters the route does not know, and parameters given more than once.
+	 * @param parameters the request's query parameters
+	 * @param known the route's parameters
+	 * @param type the problem type's last path segment
+	 * @param title the title
+	 * @param what what the route serves, for the detail
+	 */
+	static void requireKnown(MultiValueMap<String, String> parameters, Set<String> known, String type, String title,
+			String what) {
+		for (var parameter : parameters.entrySet()) {
+			if (!known.contains(parameter.getKey())) {
+				throw invalid(type, title, parameter.getKey(), "is not a parameter of " + what + ": "
+						+ known.stream().sorted().collect(Collectors.joining(", ", "use ", "")));
+			}
+			if (parameter.getValue().size() > 1) {
+				throw invalid(type, title, parameter.getKey(), "must be given once");
+			}
+		}
+	}
+
+	/**
+	 * Another sender's orders, to a caller who reads only its own.
+	 * @param verb what the route does with them, such as {@code lists}
+	 * @return the exception that answers 403
+	 */
+	static ErrorResponseException notYourOrders(String verb) {
+		return problem(HttpStatus.FORBIDDEN, "not-your-orders", "Another sender's orders",
+				"Only a pharmacist or an administrator " + verb + " another sender's orders");
 	}
 
 	/**

@@ -34,11 +34,37 @@ class Readers {
 	 * @return the answer, never empty
 	 */
 	Mono<Boolean> mayReadOrdersOf(String sender) {
+		return current().map((reader) -> reader.mayReadOrdersOf(sender));
+	}
+
+	/**
+	 * The current caller.
+	 * @return the caller, never empty
+	 */
+	Mono<Reader> current() {
 		return Caller.current()
-			.map((caller) -> caller
-				.map((authentication) -> OrderAuthorities.readsAll(authentication)
-						|| authentication.getName().equals(sender))
-				.orElse(!this.securityEnabled));
+			.map((caller) -> caller.map(
+					(authentication) -> new Reader(authentication.getName(), OrderAuthorities.readsAll(authentication)))
+				.orElse(new Reader(null, !this.securityEnabled)));
+	}
+
+	/**
+	 * A caller of the read API.
+	 *
+	 * @param name the token's subject, {@code null} without a token
+	 * @param readsAll whether it reads every sender's orders
+	 */
+	record Reader(String name, boolean readsAll) {
+
+		/**
+		 * Whether this caller may read a sender's orders.
+		 * @param sender the sender
+		 * @return the answer
+		 */
+		boolean mayReadOrdersOf(String sender) {
+			return this.readsAll || (this.name != null && this.name.equals(sender));
+		}
+
 	}
 
 }

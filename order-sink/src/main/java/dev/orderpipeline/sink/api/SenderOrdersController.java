@@ -5,7 +5,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import dev.orderpipeline.contracts.InvalidOrderException;
 import dev.orderpipeline.contracts.OrderChannel;
@@ -92,9 +91,7 @@ class SenderOrdersController {
 			ServerHttpRequest request) {
 		return this.readers.mayReadOrdersOf(sender).flatMap((allowed) -> {
 			if (!allowed) {
-				return Mono
-					.error(ReadProblems.problem(HttpStatus.FORBIDDEN, "not-your-orders", "Another sender's orders",
-							"Only a pharmacist or an administrator lists another sender's orders"));
+				return Mono.error(ReadProblems.notYourOrders("lists"));
 			}
 			OrderQuery query = query(sender, request.getQueryParams(), status, channel, since, limit, cursor);
 			return this.pages.find(query).map((page) -> answer(page, request));
@@ -103,15 +100,7 @@ class SenderOrdersController {
 
 	private static OrderQuery query(String sender, MultiValueMap<String, String> parameters, String status,
 			String channel, String since, String limit, String cursor) {
-		for (var parameter : parameters.entrySet()) {
-			if (!PARAMETERS.contains(parameter.getKey())) {
-				throw invalid(parameter.getKey(), "is not a parameter of this list: "
-						+ PARAMETERS.stream().sorted().collect(Collectors.joining(", ", "use ", "")));
-			}
-			if (parameter.getValue().size() > 1) {
-				throw invalid(parameter.getKey(), "must be given once");
-			}
-		}
+		ReadProblems.requireKnown(parameters, PARAMETERS, "invalid-query", "Invalid query", "this list");
 		try {
 			OrderConstraints.requireIdentifier("sender", sender);
 		}

@@ -168,7 +168,7 @@ public class StatusChanges {
 				String detail = order.isEmpty() ? "the order did not arrive within " + this.properties.waitLimit()
 						: "version " + change.baseVersion() + " of the order did not arrive within "
 								+ this.properties.waitLimit();
-				return refuse(change, order.map(Current::state).orElse(null), Refusal.EXPIRED, detail);
+				return refuse(change, order.orElse(null), Refusal.EXPIRED, detail);
 			}
 			// A change decided again while it still waits is nothing new.
 			return keep(change)
@@ -176,16 +176,16 @@ public class StatusChanges {
 		}
 		Current current = order.get();
 		if (current.version() > change.baseVersion()) {
-			return refuse(change, current.state(), Refusal.STALE, "the order is at version " + current.version()
+			return refuse(change, current, Refusal.STALE, "the order is at version " + current.version()
 					+ " and the change was made on version " + change.baseVersion() + ": read the order again");
 		}
 		if (!OrderLifecycle.allows(current.state(), change.status())) {
-			return refuse(change, current.state(), Refusal.ILLEGAL,
+			return refuse(change, current, Refusal.ILLEGAL,
 					"a " + current.state() + " order cannot become " + change.status());
 		}
 		if (!OrderLifecycle.mayMake(current.state(), change.status(), change.pharmacist(), change.admin(),
 				change.actor().equals(current.sender()))) {
-			return refuse(change, current.state(), Refusal.FORBIDDEN, forbidden(change.status()));
+			return refuse(change, current, Refusal.FORBIDDEN, forbidden(change.status()));
 		}
 		return apply(change, current);
 	}
@@ -215,7 +215,7 @@ public class StatusChanges {
 			.all();
 		// The history first: a change some other transaction decided meanwhile (its row
 		// committed while this one waited) is not decided again.
-		return record(change, current.state(), null, null, version)
+		return record(change, current.sender(), current.state(), null, null, version)
 			.flatMap((recorded) -> !recorded ? Mono.just(List.of(Decision.duplicate(change.changeId())))
 					: moved.then(forget(change))
 						.then(waiting.collectList())
@@ -231,22 +231,23 @@ public class StatusChanges {
 						}));
 	}
 
-	private Mono<List<Decision>> refuse(StatusChangeRequested change, OrderStatus from, Refusal refusal,
-			String detail) {
-		return record(change, from, refusal, detail, null).flatMap((recorded) -> forget(change)
-			.thenReturn(recorded ? List.of(Decision.refused(change.changeId(), refusal, detail))
-					: List.of(Decision.duplicate(change.changeId()))));
+	private Mono<List<Decision>> refuse(StatusChangeRequested change, Current current, Refusal refusal, String detail) {
+		return record(change, (current != null) ? current.sender() : null, (current != null) ? current.state() : null,
+				refusal, detail, null)
+			.flatMap((recorded) -> forget(change)
+				.thenReturn(recorded ? List.of(Decision.refused(change.changeId(), refusal, detail))
+						: List.of(Decision.duplicate(change.changeId()))));
 	}
 
 	/**
 	 * Records a decision, once per change.
 	 * @return whether this call recorded it (not some other decision before)
 	 */
-	private Mono<Boolean> record(StatusChangeRequested change, OrderStatus from, Refusal refusal, String detail,
-			Integer version) {
+	private Mono<Boolean> record(StatusChangeRequested change, String sender, OrderStatus from, Refusal refusal,
+			String detail, Integer version) {
 		return this.database.sql("INSERT INTO order_status_history (change_id, order_id, from_state, to_state, "
-				+ "outcome, refusal, detail, reason, actor, roles, base_version, version, requested_at) "
-				+ "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (change_id) DO NOTHING "
+				+ "outcome, refusal, detail, reason, actor, roles, base_version, version, requested_at, sender_user_id) "
+				+ "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (change_id) DO NOTHING "
 				+ "RETURNING change_id")
 			.bindValues(List.of(change.changeId(), change.orderId(),
 					Parameter.fromOrEmpty((from != null) ? from.name() : null, String.class), change.status().name(),
@@ -254,7 +255,8 @@ public class StatusChanges {
 					Parameter.fromOrEmpty((refusal != null) ? refusal.name() : null, String.class),
 					Parameter.fromOrEmpty(detail, String.class), Parameter.fromOrEmpty(change.reason(), String.class),
 					change.actor(), change.roles().toArray(String[]::new), change.baseVersion(),
-					Parameter.fromOrEmpty(version, Integer.class), change.requestedAt()))
+					Parameter.fromOrEmpty(version, Integer.class), change.requestedAt(),
+					Parameter.fromOrEmpty(sender, String.class)))
 			.map((row) -> true)
 			.one()
 			.defaultIfEmpty(false);

@@ -45,7 +45,12 @@ public class StatusHistory {
 			.collectList();
 	}
 
-	private static Entry entry(Readable row) {
+	/**
+	 * An entry of the history from a row of {@code order_status_history}.
+	 * @param row the row
+	 * @return the entry
+	 */
+	public static Entry entry(Readable row) {
 		String from = row.get("from_state", String.class);
 		String refusal = row.get("refusal", String.class);
 		return new Entry(row.get("change_id", UUID.class), (from != null) ? OrderStatus.valueOf(from) : null,

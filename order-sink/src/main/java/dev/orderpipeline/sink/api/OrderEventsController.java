@@ -1,0 +1,248 @@
+package dev.orderpipeline.sink.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.orderpipeline.sink.api.Readers.Reader;
+import dev.orderpipeline.sink.lifecycle.StatusHistory;
+import dev.orderpipeline.sink.live.EventLog.Scope;
+import dev.orderpipeline.sink.live.EventPosition;
+import dev.orderpipeline.sink.live.LiveEvent;
+import dev.orderpipeline.sink.live.LiveEvents;
+import dev.orderpipeline.sink.live.StreamItem;
+import dev.orderpipeline.sink.live.StreamRefusedException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Live streams: an order's events, or a sender's, as they commit, as Server-Sent Events
+ * or as NDJSON ({@code Accept: application/x-ndjson}). A client resumes after the last id
+ * it received ({@code Last-Event-ID}, or the {@code after} parameter) and misses nothing
+ * committed meanwhile. Who reads what follows the read API: an order's stream shows its
+ * events to the order's sender, pharmacists and administrators (to anyone else it shows
+ * nothing, exactly as for an order that has not arrived); a sender's stream is the
+ * sender's own, or any sender's to pharmacists and administrators.
+ */
+@RestController
+class OrderEventsController {
+
+	/**
+	 * The header that tells nginx (and proxies that follow it) not to buffer a stream.
+	 */
+	static final String ACCEL_BUFFERING = "X-Accel-Buffering";
+
+	private static final Set<String> PARAMETERS = Set.of("after");
+
+	/** How soon an EventSource reconnects after the stream ends. */
+	private static final Duration RECONNECT = Duration.ofSeconds(2);
+
+	private static final String RETRY_AFTER_SECONDS = "5";
+
+	private static final String DESCRIPTION = " Server-Sent Events (text/event-stream), or NDJSON when the client "
+			+ "asks for application/x-ndjson. Each event has an id: a client resumes after the last id it received "
+			+ "(Last-Event-ID, which EventSource sends by itself; or the after parameter) and misses nothing "
+			+ "committed meanwhile. The stream starts with an open event and its position, sends a heartbeat "
+			+ "every 15 seconds (an SSE comment; an NDJSON heartbeat line with the position), and ends with a "
+			+ "closed event and the position to resume from when the sink ends it: it is stopping (shutdown), "
+			+ "or the client read slower than events came (overflow).";
+
+	private final LiveEvents live;
+
+	private final Readers readers;
+
+	OrderEventsController(LiveEvents live, Readers readers) {
+		this.live = live;
+		this.readers = readers;
+	}
+
+	@GetMapping(path = "/orders/{id}/events",
+			produces = { MediaType.TEXT_EVENT_STREAM_VALUE, MediaType.APPLICATION_NDJSON_VALUE })
+	@Operation(summary = "Follow an order",
+			description = "The order stored and each status change decided on it (applied or refused), as they "
+					+ "commit; without a position, from the order's first event. An order that has not arrived "
+					+ "yet, or is not the caller's to read, shows nothing until it is." + DESCRIPTION)
+	@Parameter(name = "Last-Event-ID", in = ParameterIn.HEADER, description = "Resume after this event id")
+	@Parameter(name = "after", in = ParameterIn.QUERY, description = "Resume after this event id")
+	@ApiResponse(responseCode = "200", description = "The stream",
+			content = { @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE),
+					@Content(mediaType = MediaType.APPLICATION_NDJSON_VALUE) })
+	@ApiResponse(responseCode = "400", description = "The id is not a UUID, or the position is not an event id",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+	@ApiResponse(responseCode = "401", description = "No valid bearer token",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+	@ApiResponse(responseCode = "403",
+			description = "Neither scope orders:read nor a pharmacist's or administrator's role",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+	@ApiResponse(responseCode = "429", description = "The caller has as many streams open as one caller may",
+			headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds"),
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+	@ApiResponse(responseCode = "503", description = "The sink serves as many streams as it can, or is stopping",
+			headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds"),
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+	Mono<ResponseEntity<Flux<?>>> orderEvents(@PathVariable String id, ServerHttpRequest request) {
+		UUID orderId = OrderReadController.parse(id);
+		EventPosition after = after(request);
+		return this.readers.current()
+			.flatMap((reader) -> open(Scope.order(orderId), reader, (event) -> visible(reader, event), after, request));
+	}
+
+	@GetMapping(path = "/senders/{sender}/events",
+			produces = { MediaType.TEXT_EVENT_STREAM_VALUE, MediaType.APPLICATION_NDJSON_VALUE })
+	@Operation(summary = "Follow a sender's orders",
+			description = "Each of the sender's orders stored and each status change decided on them, as they "
+					+ "commit; without a position, from now. A sender follows its own orders (scope orders:read); "
+					+ "pharmacists and administrators anyone's." + DESCRIPTION)
+	@Parameter(name = "Last-Event-ID", in = ParameterIn.HEADER, description = "Resume after this event id")
+	@Parameter(name = "after", in = ParameterIn.QUERY, description = "Resume after this event id")
+	@ApiResponse(responseCode = "200", description = "The stream",
+			content = { @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE),
+					@Content(mediaType = MediaType.APPLICATION_NDJSON_VALUE) })
+	@ApiResponse(responseCode = "400", description = "The position is not an event id",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+	@ApiResponse(responseCode = "401", description = "No valid bearer token",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+	@ApiResponse(responseCode = "403",
+			description = "Another sender's stream, to a caller that is neither a pharmacist nor an administrator; "
+					+ "or neither scope orders:read nor one of those roles",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+	@ApiResponse(responseCode = "429", description = "The caller has as many streams open as one caller may",
+			headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds"),
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+	@ApiResponse(responseCode = "503", description = "The sink serves as many streams as it can, or is stopping",
+			headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds"),
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+	Mono<ResponseEntity<Flux<?>>> senderEvents(@PathVariable String sender, ServerHttpRequest request) {
+		EventPosition after = after(request);
+		return this.readers.current()
+			.flatMap((reader) -> reader.mayReadOrdersOf(sender)
+					? open(Scope.sender(sender), reader, (event) -> true, after, request)
+					: Mono.error(ReadProblems.notYourOrders("follows")));
+	}
+
+	/**
+	 * Whether the reader may see an event of an order's stream: the order's sender, or
+	 * for a change refused before its order arrived (no sender known), the one who asked.
+	 */
+	private static boolean visible(Reader reader, LiveEvent event) {
+		if (event.sender() != null) {
+			return reader.mayReadOrdersOf(event.sender());
+		}
+		return reader.readsAll() || (reader.name() != null && reader.name().equals(event.change().actor()));
+	}
+
+	private Mono<ResponseEntity<Flux<?>>> open(Scope scope, Reader reader, Predicate<LiveEvent> visible,
+			EventPosition after, ServerHttpRequest request) {
+		boolean ndjson = ndjson(request.getHeaders().getAccept());
+		String key = (reader.name() != null) ? reader.name() : "";
+		return this.live.open(scope, key, visible, after)
+			.<ResponseEntity<Flux<?>>>map((items) -> ResponseEntity.ok()
+				.contentType(ndjson ? MediaType.APPLICATION_NDJSON : MediaType.TEXT_EVENT_STREAM)
+				.cacheControl(CacheControl.noStore())
+				.header(ACCEL_BUFFERING, "no")
+				.body(ndjson ? items.map(Line::of) : items.map(OrderEventsController::event)))
+			.onErrorMap(StreamRefusedException.class, OrderEventsController::refused);
+	}
+
+	/**
+	 * NDJSON when the client asks for it and not for Server-Sent Events; otherwise (no
+	 * Accept, {@code *}{@code /*}, {@code text/event-stream}) Server-Sent Events.
+	 */
+	private static boolean ndjson(List<MediaType> accepted) {
+		return accepted.stream().anyMatch(MediaType.APPLICATION_NDJSON::equalsTypeAndSubtype)
+				&& accepted.stream().noneMatch(MediaType.TEXT_EVENT_STREAM::equalsTypeAndSubtype);
+	}
+
+	private static ServerSentEvent<?> event(StreamItem item) {
+		if (item instanceof StreamItem.Heartbeat) {
+			return ServerSentEvent.builder().comment("heartbeat").build();
+		}
+		Line line = Line.of(item);
+		ServerSentEvent.Builder<Line> event = ServerSentEvent.builder(line).event(line.event()).id(line.id());
+		return (item instanceof StreamItem.Opened) ? event.retry(RECONNECT).build() : event.build();
+	}
+
+	private static EventPosition after(ServerHttpRequest request) {
+		ReadProblems.requireKnown(request.getQueryParams(), PARAMETERS, "invalid-event-id", "Invalid event id",
+				"this stream");
+		String field = "after";
+		String token = request.getQueryParams().getFirst(field);
+		if (token == null) {
+			field = "Last-Event-ID";
+			token = request.getHeaders().getFirst(field);
+		}
+		if (token == null || token.isEmpty()) {
+			return null;
+		}
+		try {
+			return EventPosition.parse(token);
+		}
+		catch (IllegalArgumentException ex) {
+			throw ReadProblems.invalid("invalid-event-id", "Invalid event id", field,
+					"must be the id of an event of this stream, such as 7345-12");
+		}
+	}
+
+	private static ErrorResponseException refused(StreamRefusedException ex) {
+		HttpStatus status = (ex.reason() == StreamRefusedException.Reason.READER) ? HttpStatus.TOO_MANY_REQUESTS
+				: HttpStatus.SERVICE_UNAVAILABLE;
+		ErrorResponseException problem = ReadProblems.problem(status, "too-many-streams", "Too many live streams",
+				ex.reason().detail());
+		problem.getHeaders().set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+		return problem;
+	}
+
+	/**
+	 * One item of a stream: an NDJSON line, and the data of a Server-Sent Event.
+	 *
+	 * @param id the position to resume after
+	 * @param event {@code open}, {@code order-stored}, {@code status-changed},
+	 * {@code heartbeat} or {@code closed}
+	 * @param orderId the order, for an order stored or a status change
+	 * @param sender the order's sender
+	 * @param order the order as stored, for {@code order-stored}
+	 * @param change the decision, for {@code status-changed}
+	 * @param reason why the sink closed the stream, for {@code closed}
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record Line(String id, String event, UUID orderId, String sender, LiveEvent.Order order, StatusHistory.Entry change,
+			String reason) {
+
+		static Line of(StreamItem item) {
+			String id = item.position().toString();
+			if (item instanceof StreamItem.Delivered delivered) {
+				LiveEvent event = delivered.event();
+				return new Line(id, event.type(), event.orderId(), event.sender(), event.order(), event.change(), null);
+			}
+			if (item instanceof StreamItem.Closed closed) {
+				return new Line(id, "closed", null, null, null, null, closed.reason());
+			}
+			return new Line(id, (item instanceof StreamItem.Opened) ? "open" : "heartbeat", null, null, null, null,
+					null);
+		}
+
+	}
+
+}
