@@ -26,6 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
@@ -102,6 +103,51 @@ class OrderPipelineChartTests {
 			assertThat(service.getSpec().getPorts()).extracting(ServicePort::getName)
 				.contains(path.getBackend().getService().getPort().getName());
 		}
+	}
+
+	/**
+	 * Live streams stay open for hours with a heartbeat every 15 s: the Ingress tells
+	 * ingress-nginx neither to time out within an hour nor to buffer them, and an
+	 * annotation of the operator's own wins.
+	 */
+	@Test
+	void ingressKeepsLiveStreamsOpenAndUnbufferedUnlessTheOperatorSaysOtherwise() {
+		assertThat(Charts.render(Charts.UMBRELLA, EXTERNAL_SERVICES).one(Ingress.class).getMetadata().getAnnotations())
+			.containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600")
+			.containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600")
+			.containsEntry("nginx.ingress.kubernetes.io/proxy-buffering", "off");
+		Ingress configured = Charts
+			.render(Charts.UMBRELLA,
+					Charts.values("ingress.enabled", true, "ingress.streams.readTimeoutSeconds", 86400,
+							"ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-send-timeout", "600",
+							"ingress.annotations.cert-manager\\.io/cluster-issuer", "public"))
+			.one(Ingress.class);
+		assertThat(configured.getMetadata().getAnnotations())
+			.containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "86400")
+			.containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "600")
+			.containsEntry("nginx.ingress.kubernetes.io/proxy-buffering", "off")
+			.containsEntry("cert-manager.io/cluster-issuer", "public");
+	}
+
+	/**
+	 * The HTTPRoute's rule to order-sink, which serves the live streams, has no request
+	 * timeout ("0s" turns it off), unless the operator sets one; the source's rule keeps
+	 * the Gateway's.
+	 */
+	@Test
+	void httpRouteKeepsLiveStreamsOpen() {
+		HTTPRoute route = Charts
+			.render(Charts.UMBRELLA, Charts.values("httpRoute.enabled", true, "httpRoute.parentRefs[0].name", "public"))
+			.one(HTTPRoute.class);
+		assertThat(route.getSpec().getRules()).extracting((rule) -> rule.getBackendRefs().get(0).getName(),
+				(rule) -> (rule.getTimeouts() != null) ? rule.getTimeouts().getRequest() : null)
+			.containsExactly(tuple("orders-order-source", null), tuple("orders-order-sink", "0s"));
+		HTTPRoute limited = Charts
+			.render(Charts.UMBRELLA,
+					Charts.values("httpRoute.enabled", true, "httpRoute.parentRefs[0].name", "public",
+							"httpRoute.streamTimeout", "2h"))
+			.one(HTTPRoute.class);
+		assertThat(limited.getSpec().getRules().get(1).getTimeouts().getRequest()).isEqualTo("2h");
 	}
 
 	/**

@@ -25,6 +25,8 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Profile;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -44,9 +46,12 @@ import org.springframework.web.bind.annotation.RestController;
  * committed meanwhile. Who reads what follows the read API: an order's stream shows its
  * events to the order's sender, pharmacists and administrators (to anyone else it shows
  * nothing, exactly as for an order that has not arrived); a sender's stream is the
- * sender's own, or any sender's to pharmacists and administrators.
+ * sender's own, or any sender's to pharmacists and administrators. Served where
+ * {@link LiveEvents} runs: the web application, not the dead-letter commands.
  */
 @RestController
+@Profile("!dead-letters")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 class OrderEventsController {
 
 	/**
