@@ -116,16 +116,15 @@ class OrderPipelineChartTests {
 			.containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600")
 			.containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600")
 			.containsEntry("nginx.ingress.kubernetes.io/proxy-buffering", "off");
-		Ingress configured = Charts
-			.render(Charts.UMBRELLA,
-					Charts.values("ingress.enabled", true, "ingress.streams.readTimeoutSeconds", 86400,
-							"ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-send-timeout", "600",
-							"ingress.annotations.cert-manager\\.io/cluster-issuer", "public"))
+		Ingress configured = Charts.render(Charts.UMBRELLA,
+				Charts.values("ingress.enabled", true, "ingress.streams.readTimeoutSeconds", 86400,
+						"ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-buffering", "on",
+						"ingress.annotations.cert-manager\\.io/cluster-issuer", "public"))
 			.one(Ingress.class);
 		assertThat(configured.getMetadata().getAnnotations())
 			.containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "86400")
-			.containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "600")
-			.containsEntry("nginx.ingress.kubernetes.io/proxy-buffering", "off")
+			.containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "86400")
+			.containsEntry("nginx.ingress.kubernetes.io/proxy-buffering", "on")
 			.containsEntry("cert-manager.io/cluster-issuer", "public");
 	}
 
@@ -139,13 +138,13 @@ class OrderPipelineChartTests {
 		HTTPRoute route = Charts
 			.render(Charts.UMBRELLA, Charts.values("httpRoute.enabled", true, "httpRoute.parentRefs[0].name", "public"))
 			.one(HTTPRoute.class);
-		assertThat(route.getSpec().getRules()).extracting((rule) -> rule.getBackendRefs().get(0).getName(),
-				(rule) -> (rule.getTimeouts() != null) ? rule.getTimeouts().getRequest() : null)
+		assertThat(route.getSpec().getRules())
+			.extracting((rule) -> rule.getBackendRefs().get(0).getName(),
+					(rule) -> (rule.getTimeouts() != null) ? rule.getTimeouts().getRequest() : null)
 			.containsExactly(tuple("orders-order-source", null), tuple("orders-order-sink", "0s"));
 		HTTPRoute limited = Charts
-			.render(Charts.UMBRELLA,
-					Charts.values("httpRoute.enabled", true, "httpRoute.parentRefs[0].name", "public",
-							"httpRoute.streamTimeout", "2h"))
+			.render(Charts.UMBRELLA, Charts.values("httpRoute.enabled", true, "httpRoute.parentRefs[0].name", "public",
+					"httpRoute.streamTimeout", "2h"))
 			.one(HTTPRoute.class);
 		assertThat(limited.getSpec().getRules().get(1).getTimeouts().getRequest()).isEqualTo("2h");
 	}
