@@ -23,10 +23,13 @@ import java.util.Map;
  * @param heap the heap given to each service
  * @param wrk whether wrk drives the load instead of the benchmark's own generator
  * @param binder the broker the services run on: {@code rabbit} or {@code kafka}
+ * @param liveStreams the idle live streams whose memory is measured (0: no live-stream
+ * measurement)
+ * @param liveOrders the orders whose delay to a following client is measured
  */
 record BenchOptions(Duration warmup, Duration duration, int connections, int rate, List<Integer> backlogs,
 		boolean ceilings, Duration ceilingDuration, Path sourceJar, Path sinkJar, Path output, String heap, boolean wrk,
-		String binder) {
+		String binder, int liveStreams, int liveOrders) {
 
 	static final String USAGE = """
 			bench/run [--name=value ...]
@@ -42,6 +45,10 @@ record BenchOptions(Duration warmup, Duration duration, int connections, int rat
 			  --heap=128m           -Xmx of each service
 			  --load-generator=own  own (Reactor Netty, in this JVM) or wrk (from the OS packages: closed
 			                        loop only, figures at the end, less of the machine's CPU)
+			  --live-streams=1000   idle live streams held open on the sink, whose memory is measured
+			                        (0: no live-stream measurement)
+			  --live-orders=500     orders placed at 50/s while a client follows their sender: the delay
+			                        from each order's row to that client
 			  --output=bench/results
 			""";
 
@@ -62,10 +69,12 @@ record BenchOptions(Duration warmup, Duration duration, int connections, int rat
 				Path.of(values.getOrDefault("source-jar", "order-source/target/order-source-" + version + ".jar")),
 				Path.of(values.getOrDefault("sink-jar", "order-sink/target/order-sink-" + version + ".jar")),
 				Path.of(values.getOrDefault("output", "bench/results")), values.getOrDefault("heap", "128m"),
-				wrk(values.remove("load-generator")), values.getOrDefault("binder", "rabbit"));
+				wrk(values.remove("load-generator")), values.getOrDefault("binder", "rabbit"),
+				Integer.parseInt(values.getOrDefault("live-streams", "1000")),
+				Integer.parseInt(values.getOrDefault("live-orders", "500")));
 		values.keySet()
-			.removeAll(
-					List.of("connections", "rate", "ceilings", "source-jar", "sink-jar", "output", "heap", "binder"));
+			.removeAll(List.of("connections", "rate", "ceilings", "source-jar", "sink-jar", "output", "heap", "binder",
+					"live-streams", "live-orders"));
 		if (!values.isEmpty()) {
 			throw new IllegalArgumentException("Unknown options " + values.keySet() + "\n" + USAGE);
 		}

@@ -78,6 +78,11 @@ public final class Benchmark {
 		return new Benchmark(options).execute();
 	}
 
+	/**
+	 * The pace of the orders whose delay to a following client is measured, per second.
+	 */
+	private static final int LIVE_RATE = 50;
+
 	private Path execute() throws Exception {
 		Files.createDirectories(this.options.output());
 		Path logs = this.options.output().resolve("logs-" + this.runId);
@@ -107,6 +112,12 @@ public final class Benchmark {
 						.toList(),
 					Map.of(), this.options.heap())) {
 				measureLoad(database, source, sink, logs);
+				if (this.options.liveStreams() > 0) {
+					progress("live streams: " + this.options.liveStreams() + " idle, then " + this.options.liveOrders()
+							+ " orders followed");
+					this.results.put("live", LiveStreams.measure(sink.baseUri(), source.baseUri(), sink.pid(),
+							this.options.liveStreams(), this.options.liveOrders(), LIVE_RATE));
+				}
 			}
 			finally {
 				sink.stop();

@@ -19,7 +19,8 @@ class BenchmarkSmokeTests {
 	@Test
 	void aShortRunMeasuresEveryFigureAndLosesNothing(@TempDir Path output) throws Exception {
 		BenchOptions options = BenchOptions.parse(new String[] { "--warmup=2s", "--duration=3s", "--connections=8",
-				"--backlogs=2000", "--ceiling-duration=2s", "--source-jar=" + System.getProperty("bench.source.jar"),
+				"--backlogs=2000", "--ceiling-duration=2s", "--live-streams=20", "--live-orders=10",
+				"--source-jar=" + System.getProperty("bench.source.jar"),
 				"--sink-jar=" + System.getProperty("bench.sink.jar"), "--output=" + output });
 		Path results = Benchmark.run(options);
 		JsonNode figures = JsonMapper.builder().build().readTree(results.toFile());
@@ -34,16 +35,20 @@ class BenchmarkSmokeTests {
 		// The database's backends are counted too.
 		assertThat(figures.at("/load/resources/postgresql/cpuMicrosPerOrder").asLong()).isPositive();
 		assertThat(figures.at("/backlogDrains/0/ordersPerSecond").asLong()).isPositive();
+		assertThat(figures.at("/live/idleStreams").asInt()).isEqualTo(20);
+		assertThat(figures.at("/live/rssMegabytesWith").asLong()).isPositive();
+		assertThat(figures.at("/live/received").asLong()).as("every order followed reached its client").isEqualTo(10);
+		assertThat(figures.at("/live/rowToClientMillisMax").asDouble()).isPositive();
 		assertThat(Files.readString(results.resolveSibling(results.getFileName().toString().replace(".json", ".html"))))
 			.contains("<svg");
 	}
 
 	@Test
 	void onKafkaAShortRunMeasuresTheKafkaCeilingAndLosesNothing(@TempDir Path output) throws Exception {
-		BenchOptions options = BenchOptions.parse(
-				new String[] { "--binder=kafka", "--warmup=2s", "--duration=3s", "--connections=8", "--backlogs=2000",
-						"--ceiling-duration=2s", "--source-jar=" + System.getProperty("bench.source.jar"),
-						"--sink-jar=" + System.getProperty("bench.sink.jar"), "--output=" + output });
+		BenchOptions options = BenchOptions.parse(new String[] { "--binder=kafka", "--warmup=2s", "--duration=3s",
+				"--connections=8", "--backlogs=2000", "--ceiling-duration=2s", "--live-streams=0",
+				"--source-jar=" + System.getProperty("bench.source.jar"),
+				"--sink-jar=" + System.getProperty("bench.sink.jar"), "--output=" + output });
 		Path results = Benchmark.run(options);
 		JsonNode figures = JsonMapper.builder().build().readTree(results.toFile());
 		assertThat(figures.at("/options/binder").asString()).isEqualTo("kafka");
@@ -59,10 +64,10 @@ class BenchmarkSmokeTests {
 	@EnabledIf(value = "dev.orderpipeline.bench.WrkLoad#available",
 			disabledReason = "wrk is not installed (apt-get install wrk)")
 	void wrkDrivesTheLoadAndItsCpuTimeIsCounted(@TempDir Path output) throws Exception {
-		BenchOptions options = BenchOptions
-			.parse(new String[] { "--load-generator=wrk", "--warmup=2s", "--duration=3s", "--connections=8",
-					"--backlogs=none", "--ceilings=false", "--source-jar=" + System.getProperty("bench.source.jar"),
-					"--sink-jar=" + System.getProperty("bench.sink.jar"), "--output=" + output });
+		BenchOptions options = BenchOptions.parse(new String[] { "--load-generator=wrk", "--warmup=2s", "--duration=3s",
+				"--connections=8", "--backlogs=none", "--ceilings=false", "--live-streams=0",
+				"--source-jar=" + System.getProperty("bench.source.jar"),
+				"--sink-jar=" + System.getProperty("bench.sink.jar"), "--output=" + output });
 		Path results = Benchmark.run(options);
 		JsonNode figures = JsonMapper.builder().build().readTree(results.toFile());
 		assertThat(figures.at("/load/loadGenerator").asString()).isEqualTo("wrk");
