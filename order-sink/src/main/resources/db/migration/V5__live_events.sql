@@ -11,29 +11,29 @@
 --
 -- The columns are added without defaults first (no rewrite of the table), then given
 -- their defaults for new rows.
-CREATE SEQUENCE order_event_seq CACHE 100;
+CREATE SEQUENCE IF NOT EXISTS order_event_seq CACHE 100;
 
 ALTER TABLE orders
-    ADD COLUMN event_xid xid8,
-    ADD COLUMN event_seq bigint;
+    ADD COLUMN IF NOT EXISTS event_xid xid8,
+    ADD COLUMN IF NOT EXISTS event_seq bigint;
 ALTER TABLE orders
     ALTER COLUMN event_xid SET DEFAULT pg_current_xact_id(),
     ALTER COLUMN event_seq SET DEFAULT nextval('order_event_seq');
 
 ALTER TABLE order_status_history
-    ADD COLUMN sender_user_id text,
-    ADD COLUMN event_xid xid8,
-    ADD COLUMN event_seq bigint;
+    ADD COLUMN IF NOT EXISTS sender_user_id text,
+    ADD COLUMN IF NOT EXISTS event_xid xid8,
+    ADD COLUMN IF NOT EXISTS event_seq bigint;
 ALTER TABLE order_status_history
     ALTER COLUMN event_xid SET DEFAULT pg_current_xact_id(),
     ALTER COLUMN event_seq SET DEFAULT nextval('order_event_seq');
 
 -- Each sink reads every event after its last position (one query per notification);
 -- a sender's stream replays the sender's events after the client's position.
-CREATE INDEX orders_event_idx ON orders (event_xid, event_seq);
-CREATE INDEX orders_sender_event_idx ON orders (sender_user_id, event_xid, event_seq);
-CREATE INDEX order_status_history_event_idx ON order_status_history (event_xid, event_seq);
-CREATE INDEX order_status_history_sender_event_idx ON order_status_history (sender_user_id, event_xid, event_seq);
+CREATE INDEX IF NOT EXISTS orders_event_idx ON orders (event_xid, event_seq);
+CREATE INDEX IF NOT EXISTS orders_sender_event_idx ON orders (sender_user_id, event_xid, event_seq);
+CREATE INDEX IF NOT EXISTS order_status_history_event_idx ON order_status_history (event_xid, event_seq);
+CREATE INDEX IF NOT EXISTS order_status_history_sender_event_idx ON order_status_history (sender_user_id, event_xid, event_seq);
 
 -- One notification per statement that writes orders or history (a batch of orders is one
 -- statement), never one per row: it only wakes the sinks, which read the rows themselves.
