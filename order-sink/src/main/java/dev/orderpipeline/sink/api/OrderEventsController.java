@@ -2,6 +2,7 @@ package dev.orderpipeline.sink.api;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -24,20 +25,28 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Profile;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.HttpMessageWriter;
+import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.codec.ServerSentEventHttpMessageWriter;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Live streams: an order's events, or a sender's, as they commit, as Server-Sent Events
@@ -66,6 +75,9 @@ class OrderEventsController {
 
 	private static final String RETRY_AFTER_SECONDS = "5";
 
+	private static final ResolvableType EVENT_TYPE = ResolvableType.forClassWithGenerics(ServerSentEvent.class,
+			Line.class);
+
 	private static final String DESCRIPTION = " Server-Sent Events (text/event-stream), or NDJSON when the client "
 			+ "asks for application/x-ndjson. Each event has an id: a client resumes after the last id it received "
 			+ "(Last-Event-ID, which EventSource sends by itself; or the after parameter) and misses nothing "
@@ -78,9 +90,20 @@ class OrderEventsController {
 
 	private final Readers readers;
 
-	OrderEventsController(LiveEvents live, Readers readers) {
+	private final JsonMapper json;
+
+	private final HttpMessageWriter<Object> events;
+
+	@SuppressWarnings("unchecked")
+	OrderEventsController(LiveEvents live, Readers readers, JsonMapper json, ServerCodecConfigurer codecs) {
 		this.live = live;
 		this.readers = readers;
+		this.json = json;
+		this.events = (HttpMessageWriter<Object>) codecs.getWriters()
+			.stream()
+			.filter(ServerSentEventHttpMessageWriter.class::isInstance)
+			.findFirst()
+			.orElseThrow();
 	}
 
 	@GetMapping(path = "/orders/{id}/events",
@@ -107,11 +130,12 @@ class OrderEventsController {
 	@ApiResponse(responseCode = "503", description = "The sink serves as many streams as it can, or is stopping",
 			headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds"),
 			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
-	Mono<ResponseEntity<Flux<?>>> orderEvents(@PathVariable String id, ServerHttpRequest request) {
+	Mono<Void> orderEvents(@PathVariable String id, ServerWebExchange exchange) {
 		UUID orderId = OrderReadController.parse(id);
-		EventPosition after = after(request);
+		EventPosition after = after(exchange.getRequest());
 		return this.readers.current()
-			.flatMap((reader) -> open(Scope.order(orderId), reader, (event) -> visible(reader, event), after, request));
+			.flatMap(
+					(reader) -> open(Scope.order(orderId), reader, (event) -> visible(reader, event), after, exchange));
 	}
 
 	@GetMapping(path = "/senders/{sender}/events",
@@ -139,11 +163,11 @@ class OrderEventsController {
 	@ApiResponse(responseCode = "503", description = "The sink serves as many streams as it can, or is stopping",
 			headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds"),
 			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
-	Mono<ResponseEntity<Flux<?>>> senderEvents(@PathVariable String sender, ServerHttpRequest request) {
-		EventPosition after = after(request);
+	Mono<Void> senderEvents(@PathVariable String sender, ServerWebExchange exchange) {
+		EventPosition after = after(exchange.getRequest());
 		return this.readers.current()
 			.flatMap((reader) -> reader.mayReadOrdersOf(sender)
-					? open(Scope.sender(sender), reader, (event) -> true, after, request)
+					? open(Scope.sender(sender), reader, (event) -> true, after, exchange)
 					: Mono.error(ReadProblems.notYourOrders("follows")));
 	}
 
@@ -158,17 +182,28 @@ class OrderEventsController {
 		return reader.readsAll() || (reader.name() != null && reader.name().equals(event.change().actor()));
 	}
 
-	private Mono<ResponseEntity<Flux<?>>> open(Scope scope, Reader reader, Predicate<LiveEvent> visible,
-			EventPosition after, ServerHttpRequest request) {
-		boolean ndjson = ndjson(request.getHeaders().getAccept());
+	/**
+	 * Opens a stream and writes it, each item flushed as it comes: NDJSON lines written
+	 * here, Server-Sent Events by the codecs' writer, which encodes each event on its
+	 * own.
+	 */
+	private Mono<Void> open(Scope scope, Reader reader, Predicate<LiveEvent> visible, EventPosition after,
+			ServerWebExchange exchange) {
+		boolean ndjson = ndjson(exchange.getRequest().getHeaders().getAccept());
 		String key = (reader.name() != null) ? reader.name() : "";
 		return this.live.open(scope, key, visible, after)
-			.<ResponseEntity<Flux<?>>>map((items) -> ResponseEntity.ok()
-				.contentType(ndjson ? MediaType.APPLICATION_NDJSON : MediaType.TEXT_EVENT_STREAM)
-				.cacheControl(CacheControl.noStore())
-				.header(ACCEL_BUFFERING, "no")
-				.body(ndjson ? items.map(Line::of) : items.map(OrderEventsController::event)))
-			.onErrorMap(StreamRefusedException.class, OrderEventsController::refused);
+			.onErrorMap(StreamRefusedException.class, OrderEventsController::refused)
+			.flatMap((items) -> {
+				ServerHttpResponse response = exchange.getResponse();
+				response.getHeaders().setCacheControl(CacheControl.noStore());
+				response.getHeaders().set(ACCEL_BUFFERING, "no");
+				if (ndjson) {
+					response.getHeaders().setContentType(MediaType.APPLICATION_NDJSON);
+					return response.writeAndFlushWith(items.map((item) -> Mono.just(line(item))));
+				}
+				return this.events.write(items.map(OrderEventsController::event), EVENT_TYPE, EVENT_TYPE,
+						MediaType.TEXT_EVENT_STREAM, exchange.getRequest(), response, Map.of());
+			});
 	}
 
 	/**
@@ -180,9 +215,18 @@ class OrderEventsController {
 				&& accepted.stream().noneMatch(MediaType.TEXT_EVENT_STREAM::equalsTypeAndSubtype);
 	}
 
-	private static ServerSentEvent<?> event(StreamItem item) {
+	/**
+	 * An NDJSON line, written on its own: the JSON codec's streaming encoder would hold a
+	 * generator and its buffers for each open stream as long as it lasts.
+	 */
+	private DataBuffer line(StreamItem item) {
+		byte[] line = this.json.writeValueAsBytes(Line.of(item));
+		return DefaultDataBufferFactory.sharedInstance.allocateBuffer(line.length + 1).write(line).write((byte) '\n');
+	}
+
+	private static ServerSentEvent<Line> event(StreamItem item) {
 		if (item instanceof StreamItem.Heartbeat) {
-			return ServerSentEvent.builder().comment("heartbeat").build();
+			return ServerSentEvent.<Line>builder().comment("heartbeat").build();
 		}
 		Line line = Line.of(item);
 		ServerSentEvent.Builder<Line> event = ServerSentEvent.builder(line).event(line.event()).id(line.id());
