@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -127,7 +129,8 @@ class PipelineIntegrationTests {
 	/**
 	 * A pharmacist approves, dispatches and delivers an order, each change on the version
 	 * the previous one made; the sender's later cancel is refused as illegal; the order's
-	 * history shows all four.
+	 * history shows all four, and the sender, following the order live since it was
+	 * accepted, saw it stored and each change as it was decided.
 	 */
 	@Test
 	void anOrderMovesThroughItsLifecycleAndKeepsItsHistory() throws Exception {
@@ -136,6 +139,20 @@ class PipelineIntegrationTests {
 		URI location = URI.create(accepted.headers().firstValue("Location").orElseThrow());
 		String orderId = json.readTree(accepted.body()).get("orderId").stringValue();
 		String senderToken = TestTokens.shared().token(sender, "orders:write", "orders:read");
+		HttpResponse<Stream<String>> following = http
+			.send(HttpRequest.newBuilder(sink.baseUri().resolve("/orders/" + orderId + "/events"))
+				.header("Authorization", "Bearer " + senderToken)
+				.header("Accept", "text/event-stream")
+				.build(), HttpResponse.BodyHandlers.ofLines());
+		assertThat(following.statusCode()).isEqualTo(200);
+		List<String> followed = new CopyOnWriteArrayList<>();
+		CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> following.body()
+			.filter((line) -> line.startsWith("data:"))
+			.map((line) -> json.readTree(line.substring(5)))
+			.filter((event) -> event.has("orderId"))
+			.forEach((event) -> followed
+				.add(event.get("event").stringValue() + " " + event.path("change").path("to").asString("") + " "
+						+ event.path("change").path("outcome").asString(""))));
 		await().atMost(Duration.ofSeconds(20)).until(() -> read(location, senderToken).statusCode() == 200);
 		assertThat(read(location, senderToken).headers().firstValue("ETag")).hasValue("\"1\"");
 
@@ -166,6 +183,16 @@ class PipelineIntegrationTests {
 			.containsExactly("APPROVED APPLIED ", "DISPATCHED APPLIED ", "DELIVERED APPLIED ",
 					"CANCELLED REFUSED ILLEGAL");
 		assertThat(order.get("history").get(3).get("actor").stringValue()).isEqualTo(sender);
+		try {
+			await().atMost(Duration.ofSeconds(20)).until(() -> followed.size() >= 5);
+			assertThat(followed).containsExactly("order-stored  ", "status-changed APPROVED APPLIED",
+					"status-changed DISPATCHED APPLIED", "status-changed DELIVERED APPLIED",
+					"status-changed CANCELLED REFUSED");
+		}
+		finally {
+			following.body().close();
+			reading.cancel(true);
+		}
 	}
 
 	@Test

@@ -11,16 +11,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param heartbeat how often an idle stream tells it is alive, well within the read
  * timeouts of proxies on the way
  * @param buffer the events held for one stream whose client reads slower than they come;
- * past it the stream is closed with the position to resume from
- * @param maxStreams the streams open at once on one sink; past it 503
+ * past it the stream is closed with the position to resume from (streams of one order or
+ * sender share the events they hold)
+ * @param maxStreams the streams open at once on one sink, past it 503: each idle stream
+ * holds some tens of kilobytes of heap (its request's state), so this follows the heap
  * @param maxStreamsPerReader the streams one caller (a token's subject) has open at once
  * on one sink; past it 429
  * @param page the events read from the database at once
  * @param queueCheck how often PostgreSQL's notification queue is measured
  */
 @ConfigurationProperties("orders.sink.live")
-public record LiveProperties(@DefaultValue("15s") Duration heartbeat, @DefaultValue("256") int buffer,
-		@DefaultValue("2000") int maxStreams, @DefaultValue("16") int maxStreamsPerReader,
+public record LiveProperties(@DefaultValue("15s") Duration heartbeat, @DefaultValue("64") int buffer,
+		@DefaultValue("1000") int maxStreams, @DefaultValue("16") int maxStreamsPerReader,
 		@DefaultValue("500") int page, @DefaultValue("10s") Duration queueCheck) {
 
 	public LiveProperties {

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import dev.orderpipeline.contracts.OrderEvents;
@@ -23,6 +24,7 @@ import dev.orderpipeline.testsupport.TestDatabase;
 import dev.orderpipeline.testsupport.TestSigning;
 import dev.orderpipeline.testsupport.TestTokens;
 import dev.orderpipeline.testsupport.servers.TestKafka;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,17 +36,21 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-
-import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -55,7 +61,8 @@ import static org.awaitility.Awaitility.await;
  * again, and poison among good neighbours.
  */
 @DirtiesContext
-@SpringBootTest(properties = { "orders.binder=kafka", "server.port=0", "management.server.port=0" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "orders.binder=kafka", "management.server.port=0" })
 class OrderSinkKafkaIntegrationTests {
 
 	private static final KafkaTestTopic topic = new KafkaTestTopic();
@@ -67,6 +74,9 @@ class OrderSinkKafkaIntegrationTests {
 
 	@Autowired
 	private ApplicationAvailability availability;
+
+	@Value("${local.server.port}")
+	private int port;
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
@@ -102,12 +112,25 @@ class OrderSinkKafkaIntegrationTests {
 	/**
 	 * Status changes on Kafka, keyed by their order like the order itself, delivered
 	 * before their order, out of order and twice: each waits for its base and is applied
-	 * once.
+	 * once. A client following the order from before it arrived sees it stored, then each
+	 * change applied in turn, once.
 	 */
 	@Test
 	void appliesStatusChangesDeliveredBeforeTheirOrderAndOutOfOrderOnce() throws Exception {
 		String sender = sender();
 		UUID orderId = UUID.randomUUID();
+		List<String> followed = new CopyOnWriteArrayList<>();
+		Disposable following = WebClient.create("http://127.0.0.1:" + this.port)
+			.get()
+			.uri("/orders/{id}/events", orderId)
+			.accept(MediaType.APPLICATION_NDJSON)
+			.header(HttpHeaders.AUTHORIZATION,
+					"Bearer " + TestTokens.shared().claims("admin-1").roles(OrderLifecycle.ADMIN).sign())
+			.retrieve()
+			.bodyToFlux(JsonNode.class)
+			.filter((line) -> line.has("orderId"))
+			.map((line) -> line.get("event").asString() + " " + line.path("change").path("version").asInt(1))
+			.subscribe(followed::add);
 		List<String> changes = List.of(change(orderId, OrderStatus.DELIVERED, 3),
 				change(orderId, OrderStatus.APPROVED, 1), change(orderId, OrderStatus.DISPATCHED, 2));
 		for (String change : changes) {
@@ -137,6 +160,14 @@ class OrderSinkKafkaIntegrationTests {
 			history.next();
 			assertThat(history.getInt(1)).as("applied").isEqualTo(3);
 			assertThat(history.getInt(2)).as("decided").isEqualTo(3);
+		}
+		try {
+			await().atMost(Duration.ofSeconds(20)).until(() -> followed.size() >= 4);
+			assertThat(followed).containsExactly("order-stored 1", "status-changed 2", "status-changed 3",
+					"status-changed 4");
+		}
+		finally {
+			following.dispose();
 		}
 	}
 
