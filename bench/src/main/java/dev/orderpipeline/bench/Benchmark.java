@@ -103,6 +103,8 @@ public final class Benchmark {
 			List<String> common = this.broker.arguments(queue);
 			List<String> sinkArguments = new ArrayList<>(common);
 			sinkArguments.addAll(database.arguments());
+			// The idle streams, and one that follows the orders placed.
+			sinkArguments.add("--orders.sink.live.max-streams=" + (this.options.liveStreams() + 1));
 			ServiceProcess sink = ServiceProcess.start("order-sink", this.options.sinkJar(), logs, sinkArguments,
 					Map.of(), this.options.heap());
 			try (ServiceProcess source = ServiceProcess.start("order-source", this.options.sourceJar(), logs,

@@ -107,6 +107,7 @@ final class LiveStreams {
 		String sender = "bench-live";
 		Histogram delays = new Histogram(3_600_000_000L, 3);
 		AtomicLong received = new AtomicLong();
+		AtomicLong refused = new AtomicLong();
 		CountDownLatch following = new CountDownLatch(1);
 		CountDownLatch all = new CountDownLatch(orders);
 		StringBuilder pending = new StringBuilder();
@@ -142,6 +143,11 @@ final class LiveStreams {
 					.uri(source.resolve("/orders"))
 					.send(ByteBufFlux.fromInbound(Mono.just(body)))
 					.response()
+					.doOnNext((response) -> {
+						if (response.status().code() != 202) {
+							refused.incrementAndGet();
+						}
+					})
 					.then())
 				.blockLast(TIMEOUT.plusSeconds(orders / Math.max(rate, 1)));
 			all.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -152,6 +158,7 @@ final class LiveStreams {
 		Map<String, Object> figures = new LinkedHashMap<>();
 		figures.put("orders", orders);
 		figures.put("ordersPerSecond", rate);
+		figures.put("refused", refused.get());
 		figures.put("received", received.get());
 		figures.put("rowToClientMillisP50", delays.getValueAtPercentile(50) / 1000.0);
 		figures.put("rowToClientMillisP99", delays.getValueAtPercentile(99) / 1000.0);
@@ -166,8 +173,9 @@ final class LiveStreams {
 				.set(HttpHeaderNames.ACCEPT, "application/x-ndjson"))
 			.get()
 			.uri(sink.resolve("/senders/" + sender + "/events"))
-			.responseContent()
-			.asString(StandardCharsets.UTF_8);
+			.response(
+					(response, content) -> (response.status().code() == 200) ? content.asString(StandardCharsets.UTF_8)
+							: Flux.error(new IllegalStateException("a live stream answered " + response.status())));
 	}
 
 	private static long rssKilobytes(long pid) throws IOException {

@@ -132,7 +132,7 @@ class OrderEventsController {
 			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
 	Mono<Void> orderEvents(@PathVariable String id, ServerWebExchange exchange) {
 		UUID orderId = OrderReadController.parse(id);
-		EventPosition after = after(exchange.getRequest());
+		Resume after = after(exchange.getRequest());
 		return this.readers.current()
 			.flatMap(
 					(reader) -> open(Scope.order(orderId), reader, (event) -> visible(reader, event), after, exchange));
@@ -164,7 +164,7 @@ class OrderEventsController {
 			headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds"),
 			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
 	Mono<Void> senderEvents(@PathVariable String sender, ServerWebExchange exchange) {
-		EventPosition after = after(exchange.getRequest());
+		Resume after = after(exchange.getRequest());
 		return this.readers.current()
 			.flatMap((reader) -> reader.mayReadOrdersOf(sender)
 					? open(Scope.sender(sender), reader, (event) -> true, after, exchange)
@@ -187,12 +187,14 @@ class OrderEventsController {
 	 * here, Server-Sent Events by the codecs' writer, which encodes each event on its
 	 * own.
 	 */
-	private Mono<Void> open(Scope scope, Reader reader, Predicate<LiveEvent> visible, EventPosition after,
+	private Mono<Void> open(Scope scope, Reader reader, Predicate<LiveEvent> visible, Resume after,
 			ServerWebExchange exchange) {
 		boolean ndjson = ndjson(exchange.getRequest().getHeaders().getAccept());
 		String key = (reader.name() != null) ? reader.name() : "";
-		return this.live.open(scope, key, visible, after)
+		return this.live.open(scope, key, visible, (after != null) ? after.position() : null)
 			.onErrorMap(StreamRefusedException.class, OrderEventsController::refused)
+			.onErrorMap(LiveEvents.PositionAheadException.class,
+					(ex) -> invalidPosition(after.field(), "is ahead of every event: use an id this stream sent"))
 			.flatMap((items) -> {
 				ServerHttpResponse response = exchange.getResponse();
 				response.getHeaders().setCacheControl(CacheControl.noStore());
@@ -233,7 +235,7 @@ class OrderEventsController {
 		return (item instanceof StreamItem.Opened) ? event.retry(RECONNECT).build() : event.build();
 	}
 
-	private static EventPosition after(ServerHttpRequest request) {
+	private static Resume after(ServerHttpRequest request) {
 		ReadProblems.requireKnown(request.getQueryParams(), PARAMETERS, "invalid-event-id", "Invalid event id",
 				"this stream");
 		String field = "after";
@@ -246,12 +248,24 @@ class OrderEventsController {
 			return null;
 		}
 		try {
-			return EventPosition.parse(token);
+			return new Resume(EventPosition.parse(token), field);
 		}
 		catch (IllegalArgumentException ex) {
-			throw ReadProblems.invalid("invalid-event-id", "Invalid event id", field,
-					"must be the id of an event of this stream, such as 7345-12");
+			throw invalidPosition(field, "must be the id of an event of this stream, such as 7345-12");
 		}
+	}
+
+	private static ErrorResponseException invalidPosition(String field, String reason) {
+		return ReadProblems.invalid("invalid-event-id", "Invalid event id", field, reason);
+	}
+
+	/**
+	 * Where a client resumes, and how it said so.
+	 *
+	 * @param position the position
+	 * @param field {@code after} or {@code Last-Event-ID}
+	 */
+	private record Resume(EventPosition position, String field) {
 	}
 
 	private static ErrorResponseException refused(StreamRefusedException ex) {

@@ -69,8 +69,16 @@ public class LiveEvents implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(LiveEvents.class);
 
-	/** How soon to read again while an older transaction holds back notified events. */
+	/**
+	 * How soon to read again while an older transaction holds back notified events: at
+	 * first, then twice as late each time, up to {@link #HELD_BACK_MAX}.
+	 */
 	private static final Duration HELD_BACK = Duration.ofMillis(20);
+
+	private static final Duration HELD_BACK_MAX = Duration.ofSeconds(1);
+
+	/** How long a stream opened may wait for its client to start reading it. */
+	private static final Duration UNCLAIMED = Duration.ofSeconds(30);
 
 	private static final Duration RETRY = Duration.ofSeconds(1);
 
@@ -98,17 +106,20 @@ public class LiveEvents implements SmartLifecycle {
 
 	private final Sinks.One<EventPosition> ready = Sinks.one();
 
-	private final Map<String, Counter> refused = new ConcurrentHashMap<>();
+	private final Map<String, Counter> refused = new HashMap<>();
 
-	private final Map<String, Counter> closed = new ConcurrentHashMap<>();
-
-	private final MeterRegistry meters;
+	private final Map<String, Counter> closed = new HashMap<>();
 
 	private final Timer lag;
 
 	private volatile EventPosition position;
 
 	private volatile boolean running;
+
+	/**
+	 * Reads in a row that found notified events held back; only the reader touches it.
+	 */
+	private int heldBack;
 
 	private Disposable.Composite tasks = Disposables.composite();
 
@@ -118,7 +129,6 @@ public class LiveEvents implements SmartLifecycle {
 		this.connections = connections;
 		this.database = database;
 		this.properties = properties;
-		this.meters = meters;
 		Gauge.builder("orders.live.streams", this.streams, Set::size)
 			.description("Live streams open on this sink")
 			.register(meters);
@@ -128,6 +138,21 @@ public class LiveEvents implements SmartLifecycle {
 		this.lag = Timer.builder("orders.live.lag")
 			.description("From an event's write to its reading by this sink")
 			.register(meters);
+		for (StreamRefusedException.Reason reason : StreamRefusedException.Reason.values()) {
+			this.refused.put(reason.tag(),
+					Counter.builder("orders.live.streams.refused")
+						.description("Live streams refused, by reason")
+						.tag("reason", reason.tag())
+						.register(meters));
+		}
+		for (String reason : List.of(StreamItem.Closed.OVERFLOW, StreamItem.Closed.SHUTDOWN,
+				StreamItem.Closed.UNAVAILABLE)) {
+			this.closed.put(reason,
+					Counter.builder("orders.live.streams.closed")
+						.description("Live streams the sink closed, by reason")
+						.tag("reason", reason)
+						.register(meters));
+		}
 	}
 
 	/**
@@ -138,11 +163,20 @@ public class LiveEvents implements SmartLifecycle {
 	 * @param after the position to resume after; empty to start at the beginning of an
 	 * order's events, or now for a sender's
 	 * @return the stream's items, or {@link StreamRefusedException} when a limit is
-	 * reached or the sink is stopping
+	 * reached or the sink is stopping, or {@link PositionAheadException} for a position
+	 * no event has reached
 	 */
 	public Mono<Flux<StreamItem>> open(Scope scope, String reader, Predicate<LiveEvent> visible, EventPosition after) {
-		Mono<EventPosition> start = (after != null) ? Mono.just(after)
-				: scope.ofOrder() ? Mono.just(EventPosition.START) : this.log.now();
+		Mono<EventPosition> start;
+		if (after != null) {
+			// A position is never past the horizon when it is handed out.
+			start = this.log.now()
+				.flatMap(
+						(now) -> after.isAfter(now) ? Mono.error(new PositionAheadException(after)) : Mono.just(after));
+		}
+		else {
+			start = scope.ofOrder() ? Mono.just(EventPosition.START) : this.log.now();
+		}
 		return this.ready.asMono()
 			.then(start)
 			.map((from) -> register(new LiveStream(scope, reader, visible, from)).items());
@@ -163,6 +197,12 @@ public class LiveEvents implements SmartLifecycle {
 			this.perReader.put(stream.reader, mine + 1);
 			this.streams.add(stream);
 		}
+		// A stream whose client went away before reading it would never end by itself.
+		Mono.delay(UNCLAIMED).subscribe((tick) -> {
+			if (!stream.claimed) {
+				unregister(stream);
+			}
+		});
 		if (stream.scope.ofOrder()) {
 			this.byOrder.compute((UUID) stream.scope.key(), (key, set) -> with(set, stream));
 		}
@@ -173,13 +213,7 @@ public class LiveEvents implements SmartLifecycle {
 	}
 
 	private StreamRefusedException refuse(StreamRefusedException.Reason reason) {
-		this.refused
-			.computeIfAbsent(reason.tag(),
-					(tag) -> Counter.builder("orders.live.streams.refused")
-						.description("Live streams refused, by reason")
-						.tag("reason", tag)
-						.register(this.meters))
-			.increment();
+		this.refused.get(reason.tag()).increment();
 		return new StreamRefusedException(reason);
 	}
 
@@ -197,13 +231,7 @@ public class LiveEvents implements SmartLifecycle {
 			this.bySender.computeIfPresent((String) stream.scope.key(), (key, set) -> without(set, stream));
 		}
 		if (stream.closedBy != null) {
-			this.closed
-				.computeIfAbsent(stream.closedBy,
-						(tag) -> Counter.builder("orders.live.streams.closed")
-							.description("Live streams the sink closed, by reason")
-							.tag("reason", tag)
-							.register(this.meters))
-				.increment();
+			this.closed.get(stream.closedBy).increment();
 		}
 	}
 
@@ -223,7 +251,7 @@ public class LiveEvents implements SmartLifecycle {
 	 * read goes on once more when it ends.
 	 */
 	void wake() {
-		if (this.readers.getAndIncrement() == 0) {
+		if (this.running && this.readers.getAndIncrement() == 0) {
 			read();
 		}
 	}
@@ -258,7 +286,11 @@ public class LiveEvents implements SmartLifecycle {
 			this.position = horizon.isAfter(read) ? horizon : read;
 			if (this.notified.get() >= page.horizon()) {
 				// A notified transaction is not below the horizon yet: an older one runs.
-				this.tasks.add(Mono.delay(HELD_BACK).subscribe((tick) -> wake()));
+				Duration delay = HELD_BACK.multipliedBy(1L << Math.min(this.heldBack++, 6));
+				Mono.delay((delay.compareTo(HELD_BACK_MAX) < 0) ? delay : HELD_BACK_MAX).subscribe((tick) -> wake());
+			}
+			else {
+				this.heldBack = 0;
 			}
 			return Mono.empty();
 		});
@@ -378,7 +410,7 @@ public class LiveEvents implements SmartLifecycle {
 		synchronized (this.perReader) {
 			this.running = false;
 		}
-		this.streams.forEach((stream) -> stream.close("shutdown"));
+		this.streams.forEach((stream) -> stream.close(StreamItem.Closed.SHUTDOWN));
 		this.tasks.dispose();
 	}
 
@@ -404,6 +436,9 @@ public class LiveEvents implements SmartLifecycle {
 
 		private String closedBy;
 
+		/** Whether its client started reading it. */
+		private volatile boolean claimed;
+
 		/** The last position sent, moved by the stream's own (serial) subscriber only. */
 		private EventPosition last;
 
@@ -422,7 +457,7 @@ public class LiveEvents implements SmartLifecycle {
 
 		synchronized void offer(StreamItem item) {
 			if (this.closedBy == null && this.live.tryEmitNext(item) == Sinks.EmitResult.FAIL_OVERFLOW) {
-				close("overflow");
+				close(StreamItem.Closed.OVERFLOW);
 			}
 		}
 
@@ -455,13 +490,26 @@ public class LiveEvents implements SmartLifecycle {
 				.concatWith(Mono.fromSupplier(() -> new Closed(closedReason(), this.last)))
 				.onErrorResume((ex) -> {
 					logger.warn("A live stream could not read the database and was closed: " + ex);
-					return Mono.just(new Closed("unavailable", this.last));
+					close(Closed.UNAVAILABLE);
+					return Mono.just(new Closed(Closed.UNAVAILABLE, this.last));
 				})
+				.doOnSubscribe((subscription) -> this.claimed = true)
 				.doFinally((signal) -> unregister(this));
 		}
 
 		private synchronized String closedReason() {
 			return this.closedBy;
+		}
+
+	}
+
+	/**
+	 * A position past every event written: not one this sink handed out.
+	 */
+	public static final class PositionAheadException extends RuntimeException {
+
+		PositionAheadException(EventPosition position) {
+			super("position " + position + " is ahead of every event", null, false, false);
 		}
 
 	}

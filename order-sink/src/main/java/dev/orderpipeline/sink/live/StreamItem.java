@@ -52,6 +52,16 @@ public sealed interface StreamItem {
 	 * @param position the position
 	 */
 	record Closed(String reason, EventPosition position) implements StreamItem {
+
+		/** The client read slower than events came. */
+		public static final String OVERFLOW = "overflow";
+
+		/** The sink is stopping. */
+		public static final String SHUTDOWN = "shutdown";
+
+		/** The database could not be read. */
+		public static final String UNAVAILABLE = "unavailable";
+
 	}
 
 }

@@ -329,7 +329,7 @@ class LiveEventsTests {
 	}
 
 	@Test
-	void aBadPositionIsAProblemNamingIt() {
+	void aBadPositionOrOneAheadOfEveryEventIsAProblemNamingIt() {
 		ResponseEntity<String> refused = WebClient.create("http://127.0.0.1:" + this.port)
 			.get()
 			.uri("/senders/user-1/events")
@@ -340,6 +340,14 @@ class LiveEventsTests {
 		assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
 		assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(refused.getBody()).contains("\"field\":\"Last-Event-ID\"");
+		ResponseEntity<String> ahead = WebClient.create("http://127.0.0.1:" + this.port)
+			.get()
+			.uri("/orders/{id}/events?after=999999999999-0", UUID.randomUUID())
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + PHARMACIST)
+			.exchangeToMono((response) -> response.toEntity(String.class))
+			.block(TIMEOUT);
+		assertThat(ahead.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(ahead.getBody()).contains("\"field\":\"after\"").contains("ahead of every event");
 	}
 
 	private double closed(String reason) {
