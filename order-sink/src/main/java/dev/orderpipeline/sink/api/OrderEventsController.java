@@ -1,5 +1,9 @@
 package dev.orderpipeline.sink.api;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -112,23 +116,11 @@ class OrderEventsController {
 			description = "The order stored and each status change decided on it (applied or refused), as they "
 					+ "commit; without a position, from the order's first event. An order that has not arrived "
 					+ "yet, or is not the caller's to read, shows nothing until it is." + DESCRIPTION)
-	@Parameter(name = "Last-Event-ID", in = ParameterIn.HEADER, description = "Resume after this event id")
-	@Parameter(name = "after", in = ParameterIn.QUERY, description = "Resume after this event id")
-	@ApiResponse(responseCode = "200", description = "The stream",
-			content = { @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE),
-					@Content(mediaType = MediaType.APPLICATION_NDJSON_VALUE) })
+	@StreamAnswers
 	@ApiResponse(responseCode = "400", description = "The id is not a UUID, or the position is not an event id",
-			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
-	@ApiResponse(responseCode = "401", description = "No valid bearer token",
 			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
 	@ApiResponse(responseCode = "403",
 			description = "Neither scope orders:read nor a pharmacist's or administrator's role",
-			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
-	@ApiResponse(responseCode = "429", description = "The caller has as many streams open as one caller may",
-			headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds"),
-			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
-	@ApiResponse(responseCode = "503", description = "The sink serves as many streams as it can, or is stopping",
-			headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds"),
 			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
 	Mono<Void> orderEvents(@PathVariable String id, ServerWebExchange exchange) {
 		UUID orderId = OrderReadController.parse(id);
@@ -144,24 +136,12 @@ class OrderEventsController {
 			description = "Each of the sender's orders stored and each status change decided on them, as they "
 					+ "commit; without a position, from now. A sender follows its own orders (scope orders:read); "
 					+ "pharmacists and administrators anyone's." + DESCRIPTION)
-	@Parameter(name = "Last-Event-ID", in = ParameterIn.HEADER, description = "Resume after this event id")
-	@Parameter(name = "after", in = ParameterIn.QUERY, description = "Resume after this event id")
-	@ApiResponse(responseCode = "200", description = "The stream",
-			content = { @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE),
-					@Content(mediaType = MediaType.APPLICATION_NDJSON_VALUE) })
+	@StreamAnswers
 	@ApiResponse(responseCode = "400", description = "The position is not an event id",
-			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
-	@ApiResponse(responseCode = "401", description = "No valid bearer token",
 			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
 	@ApiResponse(responseCode = "403",
 			description = "Another sender's stream, to a caller that is neither a pharmacist nor an administrator; "
 					+ "or neither scope orders:read nor one of those roles",
-			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
-	@ApiResponse(responseCode = "429", description = "The caller has as many streams open as one caller may",
-			headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds"),
-			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
-	@ApiResponse(responseCode = "503", description = "The sink serves as many streams as it can, or is stopping",
-			headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds"),
 			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
 	Mono<Void> senderEvents(@PathVariable String sender, ServerWebExchange exchange) {
 		Resume after = after(exchange.getRequest());
@@ -275,6 +255,28 @@ class OrderEventsController {
 				ex.reason().detail());
 		problem.getHeaders().set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
 		return problem;
+	}
+
+	/**
+	 * What both streams answer, besides their own 400 and 403.
+	 */
+	@Target(ElementType.METHOD)
+	@Retention(RetentionPolicy.RUNTIME)
+	@Parameter(name = "Last-Event-ID", in = ParameterIn.HEADER, description = "Resume after this event id")
+	@Parameter(name = "after", in = ParameterIn.QUERY, description = "Resume after this event id")
+	@ApiResponse(responseCode = "200", description = "The stream",
+			content = { @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE),
+					@Content(mediaType = MediaType.APPLICATION_NDJSON_VALUE) })
+	@ApiResponse(responseCode = "401", description = "No valid bearer token",
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+	@ApiResponse(responseCode = "429", description = "The caller has as many streams open as one caller may",
+			headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds"),
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+	@ApiResponse(responseCode = "503", description = "The sink serves as many streams as it can, or is stopping",
+			headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds"),
+			content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+	@interface StreamAnswers {
+
 	}
 
 	/**

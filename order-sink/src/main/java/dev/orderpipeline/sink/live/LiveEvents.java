@@ -274,6 +274,15 @@ public class LiveEvents implements SmartLifecycle {
 		if (from == null) {
 			return Mono.empty();
 		}
+		if (this.streams.isEmpty()) {
+			// Nobody follows: move on without reading the events. The horizon is taken
+			// before looking again, so a stream opened meanwhile replays up to it.
+			return this.log.now().doOnNext((now) -> {
+				if (this.streams.isEmpty() && now.isAfter(this.position)) {
+					this.position = now;
+				}
+			}).flatMap((now) -> this.streams.isEmpty() ? Mono.empty() : catchUp());
+		}
 		return this.log.after(Scope.ALL, from, this.properties.page()).flatMap((page) -> {
 			deliver(page.events());
 			EventPosition read = page.events().isEmpty() ? from

@@ -1,5 +1,7 @@
 package dev.orderpipeline.sink.api;
 
+import java.util.List;
+
 import dev.orderpipeline.sink.consuming.DeadLetters;
 import dev.orderpipeline.testsupport.ApiRoutes;
 import dev.orderpipeline.testsupport.TestDatabase;
@@ -57,6 +59,17 @@ class OrderSinkApiDocsTests {
 		JsonNode answers = docs.at("/paths/~1orders~1{id}/get/responses");
 		assertThat(answers.propertyNames()).containsExactlyInAnyOrder("200", "400", "401", "403", "404");
 		assertThat(answers.at("/404/content/application~1problem+json").isMissingNode()).isFalse();
+		for (String stream : List.of("~1orders~1{id}~1events", "~1senders~1{sender}~1events")) {
+			JsonNode operation = docs.at("/paths/" + stream + "/get");
+			assertThat(operation.get("responses").propertyNames()).as(stream)
+				.containsExactlyInAnyOrder("200", "400", "401", "403", "429", "503");
+			assertThat(operation.at("/responses/200/content").propertyNames()).as(stream)
+				.containsExactlyInAnyOrder("text/event-stream", "application/x-ndjson");
+			assertThat(operation.at("/responses/429/headers/Retry-After").isMissingNode()).isFalse();
+			assertThat(
+					operation.get("parameters").valueStream().map((parameter) -> parameter.get("name").stringValue()))
+				.contains("Last-Event-ID", "after");
+		}
 		assertThat(docs.at("/components/securitySchemes/bearer/scheme").stringValue()).isEqualTo("bearer");
 		assertThat(docs.at("/security/0/bearer").isArray()).isTrue();
 	}
