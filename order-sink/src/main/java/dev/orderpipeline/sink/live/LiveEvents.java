@@ -443,7 +443,7 @@ public class LiveEvents implements SmartLifecycle {
 
 		private final Sinks.Many<StreamItem> live;
 
-		private String closedBy;
+		private volatile String closedBy;
 
 		/** Whether its client started reading it. */
 		private volatile boolean claimed;
