@@ -26,6 +26,7 @@ import io.r2dbc.postgresql.api.Notification;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.postgresql.api.PostgresqlResult;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ValidationDepth;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Wrapped;
 import org.apache.commons.logging.Log;
@@ -81,6 +82,9 @@ public class LiveEvents implements SmartLifecycle {
 	private static final Duration UNCLAIMED = Duration.ofSeconds(30);
 
 	private static final Duration RETRY = Duration.ofSeconds(1);
+
+	/** Longest a read of new events may take before it counts as failed. */
+	private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
 	private final EventLog log;
 
@@ -230,9 +234,6 @@ public class LiveEvents implements SmartLifecycle {
 		else {
 			this.bySender.computeIfPresent((String) stream.scope.key(), (key, set) -> without(set, stream));
 		}
-		if (stream.closedBy != null) {
-			this.closed.get(stream.closedBy).increment();
-		}
 	}
 
 	private static Set<LiveStream> with(Set<LiveStream> streams, LiveStream stream) {
@@ -258,7 +259,7 @@ public class LiveEvents implements SmartLifecycle {
 
 	private void read() {
 		int wakeups = this.readers.get();
-		catchUp().onErrorResume((ex) -> {
+		catchUp().timeout(READ_TIMEOUT).onErrorResume((ex) -> {
 			logger.warn("Reading new events for live streams failed (tried again in " + RETRY + "): " + ex);
 			Mono.delay(RETRY).subscribe((tick) -> wake());
 			return Mono.empty();
@@ -344,9 +345,24 @@ public class LiveEvents implements SmartLifecycle {
 						.execute()
 						.flatMap(PostgresqlResult::getRowsUpdated)
 						.then(Mono.fromRunnable(this::wake))
-						.thenMany(connection.getNotifications()),
+						.thenMany(Flux.merge(connection.getNotifications(), alive(connection))),
 					Connection::close)
 			.concatWith(Mono.error(() -> new IllegalStateException("the listening connection closed")));
+	}
+
+	/**
+	 * Fails when the listening connection stops answering (a half-open connection never
+	 * fails by itself): the listener then connects again and reads what it missed.
+	 */
+	private Flux<Notification> alive(PostgresqlConnection connection) {
+		return Flux.interval(this.properties.queueCheck())
+			.onBackpressureDrop()
+			.concatMap((tick) -> Mono.from(connection.validate(ValidationDepth.REMOTE))
+				.timeout(READ_TIMEOUT)
+				.filter(Boolean::booleanValue)
+				.switchIfEmpty(Mono.error(() -> new IllegalStateException("the listening connection does not answer"))),
+					0)
+			.thenMany(Flux.empty());
 	}
 
 	private Mono<Void> checkQueue() {
@@ -465,7 +481,15 @@ public class LiveEvents implements SmartLifecycle {
 		}
 
 		synchronized void offer(StreamItem item) {
-			if (this.closedBy == null && this.live.tryEmitNext(item) == Sinks.EmitResult.FAIL_OVERFLOW) {
+			if (this.closedBy != null) {
+				return;
+			}
+			Sinks.EmitResult result = this.live.tryEmitNext(item);
+			// A full buffer answers FAIL_OVERFLOW, or FAIL_ZERO_SUBSCRIBER while the
+			// stream
+			// still replays (it follows only after): either way the item is not held.
+			if (result.isFailure() && result != Sinks.EmitResult.FAIL_CANCELLED
+					&& result != Sinks.EmitResult.FAIL_TERMINATED) {
 				close(StreamItem.Closed.OVERFLOW);
 			}
 		}
@@ -473,6 +497,7 @@ public class LiveEvents implements SmartLifecycle {
 		synchronized void close(String reason) {
 			if (this.closedBy == null) {
 				this.closedBy = reason;
+				closed.get(reason).increment();
 				this.live.tryEmitComplete();
 			}
 		}
