@@ -216,7 +216,7 @@ class OrderEventsController {
 	}
 
 	private static Resume after(ServerHttpRequest request) {
-		ReadProblems.requireKnown(request.getQueryParams(), PARAMETERS, "invalid-event-id", "Invalid event id",
+		ReadProblems.requireKnown(request.getQueryParams(), PARAMETERS, "invalid-query", "Invalid query",
 				"this stream");
 		String field = "after";
 		String token = request.getQueryParams().getFirst(field);

@@ -390,7 +390,7 @@ class LiveEventsTests {
 	}
 
 	@Test
-	void aBadPositionOrOneAheadOfEveryEventIsAProblemNamingIt() {
+	void aBadPositionOneAheadOfEveryEventOrAnUnknownParameterIsAProblemNamingIt() {
 		ResponseEntity<String> refused = WebClient.create("http://127.0.0.1:" + this.port)
 			.get()
 			.uri("/senders/user-1/events")
@@ -409,6 +409,14 @@ class LiveEventsTests {
 			.block(TIMEOUT);
 		assertThat(ahead.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
 		assertThat(ahead.getBody()).contains("\"field\":\"after\"").contains("ahead of every event");
+		ResponseEntity<String> unknown = WebClient.create("http://127.0.0.1:" + this.port)
+			.get()
+			.uri("/senders/user-1/events?since=2026-01-01T00:00:00Z")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + PHARMACIST)
+			.exchangeToMono((response) -> response.toEntity(String.class))
+			.block(TIMEOUT);
+		assertThat(unknown.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(unknown.getBody()).contains("\"field\":\"since\"").contains("use after");
 	}
 
 	private double closed(String reason) {
