@@ -310,16 +310,18 @@ public class LiveEvents implements SmartLifecycle {
 		Instant now = Instant.now();
 		for (LiveEvent event : events) {
 			this.lag.record(Duration.between(event.writtenAt(), now));
-			offer(this.byOrder.get(event.orderId()), event);
+			// One item for every stream of the event's order and sender.
+			Delivered delivered = new Delivered(event);
+			offer(this.byOrder.get(event.orderId()), delivered);
 			if (event.sender() != null) {
-				offer(this.bySender.get(event.sender()), event);
+				offer(this.bySender.get(event.sender()), delivered);
 			}
 		}
 	}
 
-	private static void offer(Set<LiveStream> streams, LiveEvent event) {
+	private static void offer(Set<LiveStream> streams, Delivered delivered) {
 		if (streams != null) {
-			streams.forEach((stream) -> stream.offer(event));
+			streams.forEach((stream) -> stream.offer(delivered));
 		}
 	}
 
@@ -476,10 +478,6 @@ public class LiveEvents implements SmartLifecycle {
 			this.live = Sinks.many().unicast().onBackpressureBuffer(Queues.<StreamItem>get(properties.buffer()).get());
 		}
 
-		synchronized void offer(LiveEvent event) {
-			offer(new Delivered(event));
-		}
-
 		synchronized void offer(StreamItem item) {
 			if (this.closedBy != null) {
 				return;
@@ -521,7 +519,7 @@ public class LiveEvents implements SmartLifecycle {
 				}
 			});
 			return Flux.concat(Mono.just(new Opened(this.start)), followed)
-				.concatWith(Mono.fromSupplier(() -> new Closed(closedReason(), this.last)))
+				.concatWith(Mono.fromSupplier(() -> new Closed(this.closedBy, this.last)))
 				.onErrorResume((ex) -> {
 					logger.warn("A live stream could not read the database and was closed: " + ex);
 					close(Closed.UNAVAILABLE);
@@ -529,10 +527,6 @@ public class LiveEvents implements SmartLifecycle {
 				})
 				.doOnSubscribe((subscription) -> this.claimed = true)
 				.doFinally((signal) -> unregister(this));
-		}
-
-		private synchronized String closedReason() {
-			return this.closedBy;
 		}
 
 	}
