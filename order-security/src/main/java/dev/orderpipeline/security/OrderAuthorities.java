@@ -14,6 +14,12 @@ public final class OrderAuthorities {
 	/** Scope to place orders in one's own name. */
 	public static final String WRITE = "SCOPE_orders:write";
 
+	/**
+	 * Scope that gives a stream of orders the sender's larger bulk allowance
+	 * ({@code orders.source.rate-limit.bulk-*}); placing them still needs {@link #WRITE}.
+	 */
+	public static final String BULK = "SCOPE_orders:bulk";
+
 	/** Scope to read one's own orders. */
 	public static final String READ = "SCOPE_orders:read";
 

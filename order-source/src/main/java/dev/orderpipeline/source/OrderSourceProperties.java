@@ -24,15 +24,21 @@ import org.springframework.util.unit.DataSize;
  * clients that send no token (the body's sender is then trusted). Logged as a warning at
  * start. Default {@code false}.
  * @param rateLimit the limit of orders per sender
+ * @param stream the limits of a stream of orders ({@code POST /orders} with
+ * {@code application/x-ndjson})
  */
 @ConfigurationProperties("orders.source")
 public record OrderSourceProperties(@DefaultValue("orders-out-0") String binding,
 		@DefaultValue("http://localhost:8001") URI readApiBaseUrl, @DefaultValue("5s") Duration confirmTimeout,
 		@DefaultValue("512") int maxInFlight, @DefaultValue("16KB") DataSize maxBodySize,
 		@DefaultValue("5s") Duration retryAfter, @DefaultValue("false") boolean allowAnonymousLegacyOrders,
-		@DefaultValue RateLimit rateLimit) {
+		@DefaultValue RateLimit rateLimit, @DefaultValue Stream stream) {
 
 	public OrderSourceProperties {
+		if (stream.maxLines() < 1 || stream.maxInFlight() < 1) {
+			throw new IllegalArgumentException(
+					"orders.source.stream.max-lines and orders.source.stream.max-in-flight must be at least 1");
+		}
 		if (readApiBaseUrl.getRawQuery() != null || readApiBaseUrl.getRawFragment() != null) {
 			throw new IllegalArgumentException("orders.source.read-api-base-url must have no query or fragment: "
 					+ "the order's path is appended to it");
@@ -49,9 +55,29 @@ public record OrderSourceProperties(@DefaultValue("orders-out-0") String binding
 	 * @param burst orders a sender may place at once after a quiet spell. Default 20.
 	 * @param senders most senders tracked at once; the least recent are forgotten.
 	 * Default 100000.
+	 * @param bulkOrdersPerSecond orders per second a sender may place over time in
+	 * streams, when its token has the scope {@code orders:bulk}. Default 1000.
+	 * @param bulkBurst orders a sender may place at once in streams after a quiet spell,
+	 * with the scope {@code orders:bulk}. Default 10000.
 	 */
 	public record RateLimit(@DefaultValue("true") boolean enabled, @DefaultValue("5") int ordersPerSecond,
-			@DefaultValue("20") int burst, @DefaultValue("100000") int senders) {
+			@DefaultValue("20") int burst, @DefaultValue("100000") int senders,
+			@DefaultValue("1000") int bulkOrdersPerSecond, @DefaultValue("10000") int bulkBurst) {
+
+	}
+
+	/**
+	 * The limits of one stream of orders.
+	 *
+	 * @param maxLines most orders (non-blank lines) in one request; the line past it is
+	 * answered {@code too-many-lines} and nothing after it is read. Every result of a
+	 * request is held until its client reads it, so this also bounds what a client that
+	 * reads nothing before it has sent everything makes the service hold. Default 10000.
+	 * @param maxInFlight most orders of one stream waiting for the broker at once; the
+	 * stream's next lines are read as they are answered, so a client that sends faster
+	 * than the broker confirms is slowed down. Default 64.
+	 */
+	public record Stream(@DefaultValue("10000") int maxLines, @DefaultValue("64") int maxInFlight) {
 
 	}
 

@@ -30,7 +30,8 @@ class OrderSourcePropertiesTests {
 	private static OrderSourceProperties properties(String readApiBaseUrl) {
 		return new OrderSourceProperties("orders-out-0", URI.create(readApiBaseUrl), Duration.ofSeconds(5), 512,
 				DataSize.ofKilobytes(16), Duration.ofSeconds(5), false,
-				new OrderSourceProperties.RateLimit(true, 5, 20, 100_000));
+				new OrderSourceProperties.RateLimit(true, 5, 20, 100_000, 1000, 10_000),
+				new OrderSourceProperties.Stream(10_000, 64));
 	}
 
 }

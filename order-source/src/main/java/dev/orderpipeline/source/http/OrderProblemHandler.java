@@ -110,13 +110,51 @@ class OrderProblemHandler extends ResponseEntityExceptionHandler {
 	}
 
 	@ExceptionHandler
+	ResponseEntity<ProblemDetail> tooManyLines(TooManyLinesException ex) {
+		this.metrics.rejected("TOO_MANY_LINES");
+		return fieldProblem(HttpStatus.CONTENT_TOO_LARGE, "too-many-lines", "Too many orders in one stream",
+				ex.getMessage(), List.of(new FieldError("body", "must have at most " + ex.getMaxLines() + " orders")));
+	}
+
+	@ExceptionHandler
 	Mono<ResponseEntity<Object>> unexpected(Exception ex, ServerWebExchange exchange) {
 		logger.error(
 				"Unexpected failure of " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath(),
 				ex);
-		ProblemDetail problem = problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+		return Mono.just(ResponseEntity.internalServerError().body(internalError()));
+	}
+
+	/**
+	 * The answer the single-order route gives to a failure, for one order of a stream.
+	 * @param ex why the order was not accepted
+	 * @return the status, the headers and the problem
+	 */
+	ResponseEntity<ProblemDetail> answer(Throwable ex) {
+		if (ex instanceof InvalidOrderRequestException invalid) {
+			return invalidOrder(invalid);
+		}
+		if (ex instanceof BodyTooLargeException tooLarge) {
+			return bodyTooLarge(tooLarge);
+		}
+		if (ex instanceof TooManyLinesException tooMany) {
+			return tooManyLines(tooMany);
+		}
+		if (ex instanceof SenderMismatchException mismatch) {
+			return senderMismatch(mismatch);
+		}
+		if (ex instanceof RateLimitedException limited) {
+			return rateLimited(limited);
+		}
+		if (ex instanceof PublishFailedException failed) {
+			return publishFailed(failed);
+		}
+		logger.error("Unexpected failure of an order in a stream", ex);
+		return ResponseEntity.internalServerError().body(internalError());
+	}
+
+	private static ProblemDetail internalError() {
+		return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
 				"The order was not accepted. Retry with the same Idempotency-Key.");
-		return Mono.just(ResponseEntity.internalServerError().body(problem));
 	}
 
 	private static ResponseEntity<ProblemDetail> fieldProblem(HttpStatus status, String type, String title,

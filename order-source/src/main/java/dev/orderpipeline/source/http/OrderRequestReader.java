@@ -20,6 +20,7 @@ import dev.orderpipeline.contracts.OrderStatus;
 import dev.orderpipeline.contracts.StatusChangeRequested;
 import dev.orderpipeline.source.intake.FieldError;
 import dev.orderpipeline.source.intake.InvalidOrderRequestException;
+import dev.orderpipeline.source.intake.OrderIds;
 import dev.orderpipeline.source.intake.StatusCommands;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -49,7 +50,14 @@ class OrderRequestReader {
 		.map(Enum::name)
 		.collect(Collectors.joining(", "));
 
+	/**
+	 * A streamed order's own idempotency key: one per line, as the header is per request.
+	 */
+	static final String LINE_KEY = "idempotencyKey";
+
 	private static final Set<String> KNOWN_FIELDS = Set.of(MEDICATION, OrderPlaced.SENDER_FIELD, STATUS);
+
+	private static final Set<String> KNOWN_LINE_FIELDS = Set.of(MEDICATION, OrderPlaced.SENDER_FIELD, STATUS, LINE_KEY);
 
 	private static final String STATUS_VALUES = Arrays.stream(OrderStatus.values())
 		.map(Enum::name)
@@ -73,10 +81,59 @@ class OrderRequestReader {
 	 */
 	NewOrder read(byte[] body, boolean apiRoute) {
 		JsonNode root = parse(body);
+		List<FieldError> errors = new ArrayList<>();
+		NewOrder order = order(root, apiRoute, apiRoute ? KNOWN_FIELDS : null, errors);
+		if (!errors.isEmpty()) {
+			throw new InvalidOrderRequestException(errors);
+		}
+		return order;
+	}
+
+	/**
+	 * Reads one line of a stream of orders: an order under the API route's rules, with
+	 * its own optional {@code idempotencyKey}.
+	 * @param line the line, without its end
+	 * @return the order and its key
+	 * @throws InvalidOrderRequestException naming every field at fault
+	 */
+	StreamedOrder readLine(byte[] line) {
+		JsonNode root = parse(line);
+		List<FieldError> errors = new ArrayList<>();
+		NewOrder order = order(root, true, KNOWN_LINE_FIELDS, errors);
+		String key = null;
+		JsonNode keyNode = root.get(LINE_KEY);
+		if (keyNode != null && !keyNode.isNull()) {
+			if (keyNode.isString()) {
+				try {
+					key = OrderIds.requireKey(LINE_KEY, keyNode.stringValue());
+				}
+				catch (InvalidOrderRequestException ex) {
+					errors.addAll(ex.getErrors());
+				}
+			}
+			else {
+				errors.add(new FieldError(LINE_KEY, "must be a string"));
+			}
+		}
+		if (!errors.isEmpty()) {
+			throw new InvalidOrderRequestException(errors);
+		}
+		return new StreamedOrder(order, key);
+	}
+
+	/**
+	 * An order read from a stream.
+	 *
+	 * @param order the order
+	 * @param idempotencyKey its key, or {@code null}
+	 */
+	record StreamedOrder(NewOrder order, String idempotencyKey) {
+	}
+
+	private NewOrder order(JsonNode root, boolean apiRoute, Set<String> knownFields, List<FieldError> errors) {
 		if (!root.isObject()) {
 			throw new InvalidOrderRequestException("body", "must be a JSON object");
 		}
-		List<FieldError> errors = new ArrayList<>();
 		String medicationId = identifier(root, MEDICATION, errors);
 		String sender = identifier(root, OrderPlaced.SENDER_FIELD, errors);
 		List<OrderStatus> status = status(root.get(STATUS), errors);
@@ -84,17 +141,14 @@ class OrderRequestReader {
 			errors.add(new FieldError(STATUS, "must be [\"PENDING\"] or left out: every order starts PENDING, and its "
 					+ "status changes through POST /order-commands/{id}/status"));
 		}
-		if (apiRoute) {
+		if (knownFields != null) {
 			root.propertyNames()
 				.stream()
-				.filter((name) -> !KNOWN_FIELDS.contains(name))
+				.filter((name) -> !knownFields.contains(name))
 				.sorted()
 				.forEach((name) -> errors.add(new FieldError(name, "is not a field of an order")));
 		}
-		if (!errors.isEmpty()) {
-			throw new InvalidOrderRequestException(errors);
-		}
-		return new NewOrder(medicationId, sender, status);
+		return errors.isEmpty() ? new NewOrder(medicationId, sender, status) : null;
 	}
 
 	/**

@@ -41,15 +41,28 @@ public final class OrderIds {
 		return forName(idempotencyKey, "order-pipeline/status-change\n" + actor + "\n" + orderId);
 	}
 
+	/**
+	 * Checks an idempotency key.
+	 * @param field where the client gave it, named when it is not valid
+	 * @param idempotencyKey the key
+	 * @return the key
+	 * @throws InvalidOrderRequestException if the key is empty, longer than 255
+	 * characters or not printable ASCII
+	 */
+	public static String requireKey(String field, String idempotencyKey) {
+		if (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_KEY_LENGTH
+				|| !idempotencyKey.chars().allMatch((c) -> c >= 0x20 && c < 0x7f)) {
+			throw new InvalidOrderRequestException(field,
+					"must be 1 to " + MAX_KEY_LENGTH + " printable ASCII characters");
+		}
+		return idempotencyKey;
+	}
+
 	private static UUID forName(String idempotencyKey, String namespace) {
 		if (idempotencyKey == null) {
 			return UUID.randomUUID();
 		}
-		if (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_KEY_LENGTH
-				|| !idempotencyKey.chars().allMatch((c) -> c >= 0x20 && c < 0x7f)) {
-			throw new InvalidOrderRequestException(IDEMPOTENCY_KEY,
-					"must be 1 to " + MAX_KEY_LENGTH + " printable ASCII characters");
-		}
+		requireKey(IDEMPOTENCY_KEY, idempotencyKey);
 		return UUID.nameUUIDFromBytes((namespace + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
 	}
 

@@ -50,9 +50,24 @@ public class OrderIntake {
 	 */
 	public Mono<OrderPlaced> place(NewOrder order, Optional<String> caller, String idempotencyKey,
 			OrderChannel channel) {
+		return place(order, caller, idempotencyKey, channel, Allowance.SENDER);
+	}
+
+	/**
+	 * Places an order, taking it from the given allowance of its sender.
+	 * @param order the order as the client gave it, valid
+	 * @param caller the authenticated caller's name; empty for an anonymous legacy client
+	 * @param idempotencyKey the client's idempotency key, or {@code null}
+	 * @param channel the route it came by
+	 * @param allowance which of the sender's allowances the order counts against (an
+	 * anonymous order always counts against that of anonymous orders)
+	 * @return as {@link #place(NewOrder, Optional, String, OrderChannel)}
+	 */
+	public Mono<OrderPlaced> place(NewOrder order, Optional<String> caller, String idempotencyKey, OrderChannel channel,
+			Allowance allowance) {
 		OrderPlaced placed;
 		try {
-			placed = admit(order, caller, idempotencyKey, channel);
+			placed = admit(order, caller, idempotencyKey, channel, allowance);
 		}
 		catch (RuntimeException ex) {
 			return Mono.error(ex);
@@ -60,13 +75,19 @@ public class OrderIntake {
 		return this.publisher.publish(placed).thenReturn(placed);
 	}
 
-	private OrderPlaced admit(NewOrder order, Optional<String> caller, String idempotencyKey, OrderChannel channel) {
+	private OrderPlaced admit(NewOrder order, Optional<String> caller, String idempotencyKey, OrderChannel channel,
+			Allowance allowance) {
 		UUID orderId;
 		if (caller.isPresent()) {
 			if (!caller.get().equals(order.senderUserId())) {
 				throw new SenderMismatchException();
 			}
-			this.rateLimiter.acquire(order.senderUserId());
+			if (allowance == Allowance.BULK) {
+				this.rateLimiter.acquireBulk(order.senderUserId());
+			}
+			else {
+				this.rateLimiter.acquire(order.senderUserId());
+			}
 			orderId = OrderIds.forRequest(idempotencyKey, order.senderUserId());
 		}
 		else {
@@ -78,6 +99,19 @@ public class OrderIntake {
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		this.metrics.accepted(channel);
 		return order.toEvent(orderId, now, channel);
+	}
+
+	/**
+	 * The allowances of orders a sender has ({@code orders.source.rate-limit}).
+	 */
+	public enum Allowance {
+
+		/** The sender's own: every single order. */
+		SENDER,
+
+		/** The larger one of streams whose token has the scope {@code orders:bulk}. */
+		BULK
+
 	}
 
 }

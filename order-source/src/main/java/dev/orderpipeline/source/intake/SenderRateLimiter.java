@@ -24,22 +24,32 @@ public class SenderRateLimiter {
 	/** Anonymous orders' buckets apart, so that made-up names never evict a sender's. */
 	private final Cache<String, Bucket> anonymousBuckets;
 
+	/**
+	 * The allowance of streams whose token grants the bulk scope, apart from the rest.
+	 */
+	private final Cache<String, Bucket> bulkBuckets;
+
 	SenderRateLimiter(OrderSourceProperties properties) {
 		this.limit = properties.rateLimit();
-		if (this.limit.enabled()
-				&& (this.limit.ordersPerSecond() < 1 || this.limit.burst() < 1 || this.limit.senders() < 1)) {
-			throw new IllegalArgumentException("orders.source.rate-limit.orders-per-second, .burst and .senders "
-					+ "must be at least 1 " + "(or turn the limit off with orders.source.rate-limit.enabled=false)");
+		if (this.limit.enabled() && (this.limit.ordersPerSecond() < 1 || this.limit.burst() < 1
+				|| this.limit.senders() < 1 || this.limit.bulkOrdersPerSecond() < 1 || this.limit.bulkBurst() < 1)) {
+			throw new IllegalArgumentException("orders.source.rate-limit.orders-per-second, .burst, .senders, "
+					+ ".bulk-orders-per-second and .bulk-burst must be at least 1 "
+					+ "(or turn the limit off with orders.source.rate-limit.enabled=false)");
 		}
+		this.buckets = cache(this.limit.burst(), this.limit.ordersPerSecond());
+		this.anonymousBuckets = cache(this.limit.burst(), this.limit.ordersPerSecond());
+		this.bulkBuckets = cache(this.limit.bulkBurst(), this.limit.bulkOrdersPerSecond());
+	}
+
+	private Cache<String, Bucket> cache(int burst, int ordersPerSecond) {
 		// A bucket untouched for as long as it takes to refill is full again: forgetting
 		// it changes nothing.
-		Duration refill = Duration
-			.ofMillis(Math.max(1000, 1000L * this.limit.burst() / Math.max(1, this.limit.ordersPerSecond())));
-		Caffeine<Object, Object> cache = Caffeine.newBuilder()
+		Duration refill = Duration.ofMillis(Math.max(1000, 1000L * burst / Math.max(1, ordersPerSecond)));
+		return Caffeine.newBuilder()
 			.maximumSize(Math.max(1, this.limit.senders()))
-			.expireAfterAccess(refill.multipliedBy(2));
-		this.buckets = cache.build();
-		this.anonymousBuckets = cache.build();
+			.expireAfterAccess(refill.multipliedBy(2))
+			.build();
 	}
 
 	/**
@@ -62,20 +72,34 @@ public class SenderRateLimiter {
 		take(this.anonymousBuckets, sender);
 	}
 
+	/**
+	 * Takes one order from the sender's bulk allowance: that of streams whose token has
+	 * the scope {@code orders:bulk}, larger than and apart from the sender's own.
+	 * @param sender the sender
+	 * @throws RateLimitedException when the sender has none left
+	 */
+	void acquireBulk(String sender) {
+		take(this.bulkBuckets, sender, this.limit.bulkBurst(), this.limit.bulkOrdersPerSecond());
+	}
+
 	private void take(Cache<String, Bucket> buckets, String sender) {
+		take(buckets, sender, this.limit.burst(), this.limit.ordersPerSecond());
+	}
+
+	private void take(Cache<String, Bucket> buckets, String sender, int burst, int ordersPerSecond) {
 		if (!this.limit.enabled()) {
 			return;
 		}
-		ConsumptionProbe probe = buckets.get(sender, (key) -> newBucket()).tryConsumeAndReturnRemaining(1);
+		ConsumptionProbe probe = buckets.get(sender, (key) -> newBucket(burst, ordersPerSecond))
+			.tryConsumeAndReturnRemaining(1);
 		if (!probe.isConsumed()) {
 			throw new RateLimitedException(Duration.ofNanos(probe.getNanosToWaitForRefill()));
 		}
 	}
 
-	private Bucket newBucket() {
+	private static Bucket newBucket(int burst, int ordersPerSecond) {
 		return Bucket.builder()
-			.addLimit((bandwidth) -> bandwidth.capacity(this.limit.burst())
-				.refillGreedy(this.limit.ordersPerSecond(), Duration.ofSeconds(1)))
+			.addLimit((bandwidth) -> bandwidth.capacity(burst).refillGreedy(ordersPerSecond, Duration.ofSeconds(1)))
 			.build();
 	}
 

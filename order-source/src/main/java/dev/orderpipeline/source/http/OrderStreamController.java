@@ -1,0 +1,268 @@
+package dev.orderpipeline.source.http;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.orderpipeline.contracts.OrderChannel;
+import dev.orderpipeline.security.Caller;
+import dev.orderpipeline.security.OrderAuthorities;
+import dev.orderpipeline.source.OrderSourceProperties;
+import dev.orderpipeline.source.intake.InvalidOrderRequestException;
+import dev.orderpipeline.source.intake.OrderIds;
+import dev.orderpipeline.source.intake.OrderIntake;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * A stream of orders on {@code POST /orders}: one order per line
+ * ({@code application/x-ndjson}), answered with one result line per order as soon as the
+ * broker confirmed it or it was refused, under every rule of a single order. The
+ * per-request costs (token, security chain, routing) are paid once per stream.
+ * <p>
+ * The body is read as orders are answered: at most
+ * {@code orders.source.stream.max-in-flight} of one stream wait for the broker, so a
+ * client sending faster than the broker confirms is slowed down. Results are held until
+ * the client reads them, at most one per line of the stream's
+ * {@code orders.source.stream.max-lines}: a client that reads nothing before it has sent
+ * everything (curl, most HTTP/1.1 clients, proxies that buffer request bodies) never
+ * stops the stream.
+ */
+@RestController
+class OrderStreamController {
+
+	private static final String NDJSON = MediaType.APPLICATION_NDJSON_VALUE;
+
+	private static final byte[] LINE_END = { '\n' };
+
+	private final OrderRequestReader reader;
+
+	private final OrderIntake intake;
+
+	private final OrderProblemHandler problems;
+
+	private final JsonMapper json;
+
+	private final String storedOrders;
+
+	private final int maxLineSize;
+
+	private final int maxLines;
+
+	private final int maxInFlight;
+
+	OrderStreamController(OrderRequestReader reader, OrderIntake intake, JsonBodies bodies,
+			OrderProblemHandler problems, JsonMapper json, OrderSourceProperties properties) {
+		this.reader = reader;
+		this.intake = intake;
+		this.problems = problems;
+		this.json = json;
+		this.storedOrders = bodies.storedOrders();
+		this.maxLineSize = Math.toIntExact(properties.maxBodySize().toBytes());
+		this.maxLines = properties.stream().maxLines();
+		this.maxInFlight = properties.stream().maxInFlight();
+	}
+
+	@PostMapping(path = "/orders", consumes = NDJSON)
+	@Operation(summary = "Place a stream of orders",
+			description = "One order per line (application/x-ndjson), each with its own optional idempotencyKey; "
+					+ "answered 200 at once and then, as application/x-ndjson, one line per order as soon as the "
+					+ "broker confirmed it (result accepted, with orderId and location) or it was refused (result "
+					+ "rejected, with the problem the single-order route answers), each with the order's line number, "
+					+ "in the order the answers come; then a last line with result done and the counts. One bad line "
+					+ "never fails the others. Every order needs scope orders:write and must be in the token "
+					+ "subject's name; each counts against the sender's rate limit (scope orders:bulk: the larger "
+					+ "bulk allowance). At most orders.source.stream.max-lines orders per request, each line at most "
+					+ "orders.source.max-body-size.",
+			requestBody = @RequestBody(required = true,
+					content = @Content(mediaType = NDJSON, schema = @Schema(implementation = StreamedOrderLine.class))))
+	@ApiResponse(responseCode = "200", description = "One result line per order, then a summary",
+			content = @Content(mediaType = NDJSON, schema = @Schema(implementation = LineResult.class)))
+	@ApiResponse(responseCode = "400", description = "An Idempotency-Key header: each order has its own key",
+			content = @Content(mediaType = "application/problem+json",
+					schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "401", description = "No valid bearer token",
+			content = @Content(mediaType = "application/problem+json",
+					schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "403", description = "The token lacks scope orders:write",
+			content = @Content(mediaType = "application/problem+json",
+					schema = @Schema(implementation = ProblemDetail.class)))
+	Mono<Void> placeAll(ServerWebExchange exchange,
+			@RequestHeader(name = OrderIds.IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
+		if (idempotencyKey != null) {
+			return Mono.error(new InvalidOrderRequestException(OrderIds.IDEMPOTENCY_KEY,
+					"is not taken by a stream: give each line its own " + OrderRequestReader.LINE_KEY));
+		}
+		ServerHttpResponse response = exchange.getResponse();
+		return Caller.current().flatMap((caller) -> {
+			response.setStatusCode(HttpStatus.OK);
+			response.getHeaders().setContentType(MediaType.APPLICATION_NDJSON);
+			return response
+				.writeWith(results(exchange.getRequest(), caller).map((line) -> response.bufferFactory().wrap(line)));
+		});
+	}
+
+	private Flux<byte[]> results(ServerHttpRequest request, Optional<Authentication> caller) {
+		Optional<String> name = caller.map(Authentication::getName);
+		OrderIntake.Allowance allowance = caller.filter(OrderStreamController::hasBulkScope).isPresent()
+				? OrderIntake.Allowance.BULK : OrderIntake.Allowance.SENDER;
+		Counts counts = new Counts();
+		return NdjsonLines.split(request.getBody(), this.maxLineSize)
+			// One line past the limit is read, to be answered; nothing after it.
+			.take(this.maxLines + 1L)
+			.flatMap((line) -> answer(line, counts.orders.incrementAndGet(), name, allowance), this.maxInFlight)
+			.doOnNext(counts::count)
+			.map(this::write)
+			.concatWith(Mono.fromSupplier(() -> write(counts.summary())))
+			// What the client has not read yet: at most a result per line.
+			.onBackpressureBuffer(this.maxLines + 2);
+	}
+
+	private Mono<LineResult> answer(NdjsonLines.Line line, int ordinal, Optional<String> caller,
+			OrderIntake.Allowance allowance) {
+		if (ordinal > this.maxLines) {
+			return Mono.just(rejected(line.number(), new TooManyLinesException(this.maxLines)));
+		}
+		if (line.tooLong()) {
+			return Mono.just(rejected(line.number(), new BodyTooLargeException(this.maxLineSize)));
+		}
+		return Mono.defer(() -> {
+			OrderRequestReader.StreamedOrder streamed = this.reader.readLine(line.bytes());
+			return this.intake.place(streamed.order(), caller, streamed.idempotencyKey(), OrderChannel.API, allowance);
+		}).map((order) -> {
+			URI location = URI.create(this.storedOrders + order.orderId());
+			return new LineResult(line.number(), LineResult.ACCEPTED, order.orderId(), location, null);
+		}).onErrorResume((ex) -> Mono.just(rejected(line.number(), ex)));
+	}
+
+	private LineResult rejected(int line, Throwable ex) {
+		ResponseEntity<ProblemDetail> answer = this.problems.answer(ex);
+		ProblemDetail detail = answer.getBody();
+		Map<String, Object> problem = new LinkedHashMap<>();
+		problem.put("type", detail.getType());
+		problem.put("title", detail.getTitle());
+		problem.put("status", detail.getStatus());
+		problem.put("detail", detail.getDetail());
+		if (detail.getProperties() != null) {
+			problem.putAll(detail.getProperties());
+		}
+		String retryAfter = answer.getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
+		if (retryAfter != null) {
+			problem.put("retryAfter", Long.parseLong(retryAfter));
+		}
+		return new LineResult(line, LineResult.REJECTED, null, null, problem);
+	}
+
+	private byte[] write(Object result) {
+		byte[] json = this.json.writeValueAsBytes(result);
+		byte[] line = new byte[json.length + LINE_END.length];
+		System.arraycopy(json, 0, line, 0, json.length);
+		line[json.length] = '\n';
+		return line;
+	}
+
+	private static boolean hasBulkScope(Authentication caller) {
+		return caller.getAuthorities()
+			.stream()
+			.map(GrantedAuthority::getAuthority)
+			.anyMatch(OrderAuthorities.BULK::equals);
+	}
+
+	/** The counts of one stream, for its summary. */
+	private static final class Counts {
+
+		private final AtomicInteger orders = new AtomicInteger();
+
+		private final AtomicInteger accepted = new AtomicInteger();
+
+		private final AtomicInteger rejected = new AtomicInteger();
+
+		void count(LineResult result) {
+			(LineResult.ACCEPTED.equals(result.result()) ? this.accepted : this.rejected).incrementAndGet();
+		}
+
+		StreamSummary summary() {
+			int accepted = this.accepted.get();
+			int rejected = this.rejected.get();
+			return new StreamSummary(StreamSummary.DONE, accepted + rejected, accepted, rejected);
+		}
+
+	}
+
+	/**
+	 * The answer to one line.
+	 *
+	 * @param line the line's number, from 1 (blank lines count)
+	 * @param result {@code accepted} or {@code rejected}
+	 * @param orderId the order's id, once accepted
+	 * @param location where the read API serves the order, once accepted
+	 * @param problem why not: the single-order route's problem details, with
+	 * {@code retryAfter} in seconds where that route answers {@code Retry-After}
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record LineResult(int line, String result, UUID orderId, URI location, Map<String, Object> problem) {
+
+		static final String ACCEPTED = "accepted";
+
+		static final String REJECTED = "rejected";
+
+	}
+
+	/**
+	 * The last line of a stream's answer: every line before it was answered.
+	 *
+	 * @param result {@code done}
+	 * @param orders the orders answered
+	 * @param accepted how many were accepted
+	 * @param rejected how many were rejected
+	 */
+	record StreamSummary(String result, int orders, int accepted, int rejected) {
+
+		static final String DONE = "done";
+
+	}
+
+	/**
+	 * One line of a stream: an order as {@code POST /orders} takes it, with its own
+	 * optional idempotency key.
+	 *
+	 * @param medicationId the medication
+	 * @param senderUserId the sender: the token's subject
+	 * @param status {@code ["PENDING"]} or left out
+	 * @param idempotencyKey the order's idempotency key, as the {@code Idempotency-Key}
+	 * of a single order
+	 */
+	@Schema(name = "StreamedOrder")
+	record StreamedOrderLine(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String medicationId,
+			@JsonProperty("sender_userId") @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String senderUserId,
+			List<String> status, String idempotencyKey) {
+
+	}
+
+}
