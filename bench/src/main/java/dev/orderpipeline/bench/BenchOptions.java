@@ -26,10 +26,17 @@ import java.util.Map;
  * @param liveStreams the idle live streams whose memory is measured (0: no live-stream
  * measurement)
  * @param liveOrders the orders whose delay to a following client is measured
+ * @param intakes the intakes measured one after the other: {@code single} (an order per
+ * request) and {@code stream} (streams of orders)
+ * @param streams concurrent streams of the streaming intake
+ * @param streamOrders orders in each stream
+ * @param reference whether the minimal reference pipeline is measured too, with the same
+ * load generator, warm-up and duration
  */
 record BenchOptions(Duration warmup, Duration duration, int connections, int rate, List<Integer> backlogs,
 		boolean ceilings, Duration ceilingDuration, Path sourceJar, Path sinkJar, Path output, String heap, boolean wrk,
-		String binder, int liveStreams, int liveOrders) {
+		String binder, int liveStreams, int liveOrders, List<String> intakes, int streams, int streamOrders,
+		boolean reference) {
 
 	static final String USAGE = """
 			bench/run [--name=value ...]
@@ -49,6 +56,12 @@ record BenchOptions(Duration warmup, Duration duration, int connections, int rat
 			                        (0: no live-stream measurement)
 			  --live-orders=500     orders placed at 50/s while a client follows their sender: the delay
 			                        from each order's row to that client
+			  --intake=single       single (an order per request), stream (application/x-ndjson streams of
+			                        orders, own load generator, closed loop) or single,stream (both, in turn)
+			  --streams=8           concurrent streams (--intake=stream)
+			  --stream-orders=1000  orders per stream (--intake=stream)
+			  --reference=true      also measure the minimal reference pipeline (bench/, no Spring, no
+			                        security) with the same load, for the share of it each figure is
 			  --output=bench/results
 			""";
 
@@ -71,15 +84,27 @@ record BenchOptions(Duration warmup, Duration duration, int connections, int rat
 				Path.of(values.getOrDefault("output", "bench/results")), values.getOrDefault("heap", "128m"),
 				wrk(values.remove("load-generator")), values.getOrDefault("binder", "rabbit"),
 				Integer.parseInt(values.getOrDefault("live-streams", "1000")),
-				Integer.parseInt(values.getOrDefault("live-orders", "500")));
+				Integer.parseInt(values.getOrDefault("live-orders", "500")),
+				List.of(values.getOrDefault("intake", "single").split(",")),
+				Integer.parseInt(values.getOrDefault("streams", "8")),
+				Integer.parseInt(values.getOrDefault("stream-orders", "1000")),
+				Boolean.parseBoolean(values.getOrDefault("reference", "true")));
 		values.keySet()
 			.removeAll(List.of("connections", "rate", "ceilings", "source-jar", "sink-jar", "output", "heap", "binder",
-					"live-streams", "live-orders"));
+					"live-streams", "live-orders", "intake", "streams", "stream-orders", "reference"));
 		if (!values.isEmpty()) {
 			throw new IllegalArgumentException("Unknown options " + values.keySet() + "\n" + USAGE);
 		}
 		if (!List.of("rabbit", "kafka").contains(options.binder())) {
 			throw new IllegalArgumentException("--binder is rabbit or kafka, not " + options.binder() + "\n" + USAGE);
+		}
+		if (options.intakes().isEmpty() || !List.of("single", "stream").containsAll(options.intakes())) {
+			throw new IllegalArgumentException(
+					"--intake is single, stream or single,stream, not " + options.intakes() + "\n" + USAGE);
+		}
+		if (options.intakes().contains("stream") && (options.wrk() || options.rate() > 0)) {
+			throw new IllegalArgumentException("--intake=stream runs on the own load generator in closed loop: drop "
+					+ "--load-generator=wrk and --rate\n" + USAGE);
 		}
 		if (options.wrk() && options.rate() > 0) {
 			throw new IllegalArgumentException(

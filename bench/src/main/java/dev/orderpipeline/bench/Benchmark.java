@@ -1,6 +1,7 @@
 package dev.orderpipeline.bench;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,12 +20,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import dev.orderpipeline.bench.reference.MinimalPipeline;
 import dev.orderpipeline.testsupport.ServiceProcess;
 import dev.orderpipeline.testsupport.TestDatabase;
+import dev.orderpipeline.testsupport.servers.TestKafka;
 import dev.orderpipeline.testsupport.servers.TestPostgresql;
+import dev.orderpipeline.testsupport.servers.TestRabbitMq;
 import org.HdrHistogram.Histogram;
+import reactor.core.publisher.Mono;
 
 /**
  * The pipeline's benchmark. One run: the machine's ceilings, then a fresh database and
@@ -88,11 +94,11 @@ public final class Benchmark {
 		Path logs = this.options.output().resolve("logs-" + this.runId);
 		Files.createDirectories(logs);
 		this.results.put("run", this.runId);
-		this.results.put("options",
-				Map.of("warmupSeconds", this.options.warmup().toSeconds(), "durationSeconds",
-						this.options.duration().toSeconds(), "connections", this.options.connections(), "rate",
-						this.options.rate(), "heap", this.options.heap(), "cores",
-						Runtime.getRuntime().availableProcessors(), "binder", this.options.binder()));
+		this.results.put("options", Map.of("warmupSeconds", this.options.warmup().toSeconds(), "durationSeconds",
+				this.options.duration().toSeconds(), "connections", this.options.connections(), "rate",
+				this.options.rate(), "heap", this.options.heap(), "cores", Runtime.getRuntime().availableProcessors(),
+				"binder", this.options.binder(), "intakes", this.options.intakes(), "streams", this.options.streams(),
+				"streamOrders", this.options.streamOrders()));
 		TestDatabase database = TestDatabase.create("orders_bench");
 		String queue = "orders_bench_" + this.runId.replace("-", "_");
 		try {
@@ -124,6 +130,9 @@ public final class Benchmark {
 			finally {
 				sink.stop();
 			}
+			if (this.options.reference()) {
+				measureReference(queue + "_ref", logs);
+			}
 			measureBacklogs(database, queue, sinkArguments, logs);
 		}
 		finally {
@@ -154,41 +163,123 @@ public final class Benchmark {
 				ProcessStats.inTree("postgresql", TestPostgresql.shared().processGroup()));
 		if (this.options.wrk()) {
 			measureWithWrk(database, source, services, logs);
+			return;
 		}
-		else {
-			measureWithOwnGenerator(database, source, services);
+		for (String intake : this.options.intakes()) {
+			measureWithOwnGenerator(database, source.baseUri(), services, intake,
+					intake.equals("stream") ? "streamLoad" : "load");
 		}
 	}
 
-	private void measureWithOwnGenerator(TestDatabase database, ServiceProcess source, List<ProcessStats> services)
-			throws Exception {
+	/**
+	 * Measures the minimal reference pipeline (bench/.../reference, not product code) on
+	 * a database and queue of its own, with the same load generator, warm-up and duration
+	 * as the product's single-order intake.
+	 */
+	private void measureReference(String queue, Path logs) throws Exception {
+		progress("reference pipeline: starting");
+		TestDatabase database = TestDatabase.create("orders_ref");
+		try {
+			this.broker.prepare(queue);
+			List<String> arguments = new ArrayList<>(List.of("--binder=" + this.options.binder(), "--queue=" + queue,
+					"--jdbc-url=jdbc:postgresql://" + TestPostgresql.shared().server() + "/" + database.name(),
+					"--jdbc-user=" + database.user(), "--jdbc-password=" + database.password()));
+			arguments.add(
+					this.options.binder().equals("kafka") ? "--kafka-bootstrap=" + TestKafka.shared().bootstrapServers()
+							: "--rabbit-uri=" + TestRabbitMq.shared().uri());
+			try (ServiceProcess reference = ServiceProcess.startMain("reference-pipeline",
+					System.getProperty("java.class.path"), MinimalPipeline.class.getName(), logs, arguments,
+					this.options.heap())) {
+				List<ProcessStats> processes = List.of(ProcessStats.of("reference", reference.pid()),
+						ProcessStats.inGroup(this.broker.name(), this.broker.processGroup()),
+						ProcessStats.inTree("postgresql", TestPostgresql.shared().processGroup()));
+				measureWithOwnGenerator(database, reference.baseUri(), processes, "single", "reference");
+			}
+		}
+		finally {
+			database.drop();
+			this.broker.delete(queue);
+		}
+		recordShares();
+	}
+
+	/** Each product figure as a share of the reference's, measured in the same run. */
+	@SuppressWarnings("unchecked")
+	private void recordShares() {
+		Map<String, Object> reference = (Map<String, Object>) this.results.get("reference");
+		long referenceStored = ((Number) reference.get("storedPerSecond")).longValue();
+		long referenceCpu = cpuMicrosPerOrder(reference, "reference");
+		Map<String, Object> shares = new LinkedHashMap<>();
+		for (String key : List.of("load", "streamLoad")) {
+			Map<String, Object> load = (Map<String, Object>) this.results.get(key);
+			if (load == null || referenceStored == 0) {
+				continue;
+			}
+			long stored = ((Number) load.get("storedPerSecond")).longValue();
+			shares.put(key + "StoredShareOfReference", Math.round(1000.0 * stored / referenceStored) / 1000.0);
+			shares.put(key + "SourceCpuMicrosPerOrder", cpuMicrosPerOrder(load, "order-source"));
+			System.out.printf(
+					"%n%s: stored %,d/s = %.1f %% of the reference's %,d/s; source %d µs CPU per order "
+							+ "against the reference's %d µs (intake, publisher and writer together)",
+					key, stored, 100.0 * stored / referenceStored, referenceStored,
+					cpuMicrosPerOrder(load, "order-source"), referenceCpu);
+		}
+		shares.put("referenceCpuMicrosPerOrder", referenceCpu);
+		this.results.put("shares", shares);
+		System.out.println();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static long cpuMicrosPerOrder(Map<String, Object> load, String process) {
+		Map<String, Object> resources = (Map<String, Object>) load.get("resources");
+		Map<String, Object> figures = (Map<String, Object>) resources.get(process);
+		return (figures != null) ? ((Number) figures.get("cpuMicrosPerOrder")).longValue() : 0;
+	}
+
+	private void measureWithOwnGenerator(TestDatabase database, URI target, List<ProcessStats> services, String intake,
+			String key) throws Exception {
+		boolean streams = intake.equals("stream");
+		String prefix = switch (key) {
+			case "streamLoad" -> "bench-stream-";
+			case "reference" -> "bench-reference-";
+			default -> "bench-";
+		};
+		String warmupSender = prefix + "warmup";
+		String measuredSender = prefix + "measured";
 		List<ProcessStats> processes = new ArrayList<>(services);
 		processes.add(ProcessStats.of("load-generator", ProcessHandle.current().pid()));
-		try (LoadGenerator load = new LoadGenerator(source.baseUri(), this.options.connections())) {
+		try (LoadGenerator load = new LoadGenerator(target, this.options.connections())) {
 			// The warm-up runs in closed loop whatever the measured rate: the JIT warms
 			// the same way for every figure, and a cold service is not buried under a
 			// rate it cannot take yet, whose backlog would still be draining when
 			// measuring starts. In open loop, a few seconds at the measured rate follow,
 			// so the load generator's own open-loop path is warm too.
 			LoadGenerator.Stats warmup = new LoadGenerator.Stats();
-			runPhase("warm-up", load, this.options.warmup(), 0, "bench-warmup", warmup, List.of());
+			runPhase(key + " warm-up", this.options.warmup(), warmup, List.of(),
+					() -> streams
+							? load.runStreams(this.options.warmup(), this.options.streams(),
+									this.options.streamOrders(), warmupSender, warmup)
+							: load.run(this.options.warmup(), 0, warmupSender, warmup));
 			LoadGenerator.Stats atRate = new LoadGenerator.Stats();
 			if (this.options.rate() > 0) {
-				runPhase("warm-up at rate", load, OPEN_LOOP_WARMUP, this.options.rate(), "bench-warmup", atRate,
-						List.of());
+				runPhase(key + " warm-up at rate", OPEN_LOOP_WARMUP, atRate, List.of(),
+						() -> load.run(OPEN_LOOP_WARMUP, this.options.rate(), warmupSender, atRate));
 			}
 			progress("storing the warm-up's orders");
-			awaitStored(database, "bench-warmup", warmup.accepted() + atRate.accepted(), List.of());
+			awaitStored(database, warmupSender, warmup.accepted() + atRate.accepted(), List.of());
 			processes.forEach(ProcessStats::start);
 			LoadGenerator.Stats measured = new LoadGenerator.Stats();
 			Instant start = Instant.now();
-			List<Map<String, Object>> series = runPhase("measure", load, this.options.duration(), this.options.rate(),
-					"bench-measured", measured, processes);
+			List<Map<String, Object>> series = runPhase(key + " measure", this.options.duration(), measured, processes,
+					() -> streams
+							? load.runStreams(this.options.duration(), this.options.streams(),
+									this.options.streamOrders(), measuredSender, measured)
+							: load.run(this.options.duration(), this.options.rate(), measuredSender, measured));
 			Duration elapsed = Duration.between(start, Instant.now());
 			progress("draining the measured orders");
-			awaitStored(database, "bench-measured", measured.accepted(), processes);
+			awaitStored(database, measuredSender, measured.accepted(), processes);
 			Histogram latency = measured.total();
-			recordLoad(database,
+			recordLoad(key, measuredSender, database,
 					new Answers(measured.accepted(), measured.refused(), measured.failedRequests(), elapsed,
 							new long[] { latency.getValueAtPercentile(50), latency.getValueAtPercentile(99),
 									latency.getValueAtPercentile(99.9), latency.getMaxValue() }),
@@ -220,8 +311,8 @@ public final class Benchmark {
 		// Orders wrk left unanswered may be among the rows: the count settles before
 		// anything is read from it.
 		awaitSettled(database, "bench-measured", processes);
-		recordLoad(database, new Answers(measured.accepted(), measured.refused(), measured.failed(), elapsed,
-				measured.latencyMicros()), List.of(), processes);
+		recordLoad("load", "bench-measured", database, new Answers(measured.accepted(), measured.refused(),
+				measured.failed(), elapsed, measured.latencyMicros()), List.of(), processes);
 	}
 
 	private WrkLoad.Result runWrk(String phase, WrkLoad wrk, Duration duration, String sender,
@@ -270,8 +361,8 @@ public final class Benchmark {
 		}
 	}
 
-	private List<Map<String, Object>> runPhase(String phase, LoadGenerator load, Duration duration, int rate,
-			String sender, LoadGenerator.Stats stats, List<ProcessStats> processes) {
+	private List<Map<String, Object>> runPhase(String phase, Duration duration, LoadGenerator.Stats stats,
+			List<ProcessStats> processes, Supplier<Mono<Void>> load) {
 		List<Map<String, Object>> series = new ArrayList<>();
 		ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
 		long start = System.nanoTime();
@@ -290,7 +381,7 @@ public final class Benchmark {
 			previous[0] = accepted;
 		}, 1, 1, TimeUnit.SECONDS);
 		try {
-			load.run(duration, rate, sender, stats).block();
+			load.get().block();
 		}
 		finally {
 			ticker.shutdownNow();
@@ -298,12 +389,13 @@ public final class Benchmark {
 		return series;
 	}
 
-	private void recordLoad(TestDatabase database, Answers measured, List<Map<String, Object>> series,
-			List<ProcessStats> processes) throws Exception {
+	private void recordLoad(String key, String sender, TestDatabase database, Answers measured,
+			List<Map<String, Object>> series, List<ProcessStats> processes) throws Exception {
 		long accepted = measured.accepted();
 		long[] latency = measured.latencyMicros();
 		Map<String, Object> load = new LinkedHashMap<>();
 		load.put("loadGenerator", this.options.wrk() ? "wrk" : "reactor-netty");
+		load.put("intake", key.equals("streamLoad") ? "stream" : "single");
 		if (this.options.wrk()) {
 			// Stored but not counted as accepted: wrk stops without waiting for them.
 			load.put("unansweredAtEndAtMost", this.options.connections());
@@ -319,7 +411,7 @@ public final class Benchmark {
 				.executeQuery("SELECT count(*), " + "extract(epoch FROM max(stored_at) - min(stored_at)), "
 						+ "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - created_at)), "
 						+ "percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - created_at)) "
-						+ "FROM orders WHERE sender_user_id = 'bench-measured'");
+						+ "FROM orders WHERE sender_user_id = '" + sender + "'");
 			stored.next();
 			long rows = stored.getLong(1);
 			load.put("stored", rows);
@@ -328,13 +420,15 @@ public final class Benchmark {
 			load.put("acceptToStoredMillis",
 					Map.of("p50", stored.getDouble(3) * 1000, "p99", stored.getDouble(4) * 1000));
 			ResultSet perSecond = statement.executeQuery("SELECT extract(epoch FROM date_trunc('second', stored_at) "
-					+ "- (SELECT date_trunc('second', min(stored_at)) FROM orders WHERE sender_user_id = 'bench-measured'))::int, "
-					+ "count(*) FROM orders WHERE sender_user_id = 'bench-measured' GROUP BY 1 ORDER BY 1");
+					+ "- (SELECT date_trunc('second', min(stored_at)) FROM orders WHERE sender_user_id = '" + sender
+					+ "'))::int, count(*) FROM orders WHERE sender_user_id = '" + sender + "' GROUP BY 1 ORDER BY 1");
 			List<Map<String, Object>> storedSeries = new ArrayList<>();
 			while (perSecond.next()) {
 				storedSeries.add(Map.of("second", perSecond.getLong(1), "stored", perSecond.getLong(2)));
 			}
-			this.results.put("storedSeries", storedSeries);
+			if (key.equals("load")) {
+				this.results.put("storedSeries", storedSeries);
+			}
 		}
 		Map<String, Object> resources = new LinkedHashMap<>();
 		for (ProcessStats process : processes) {
@@ -342,10 +436,12 @@ public final class Benchmark {
 					"cpuMicrosPerOrder", (accepted > 0) ? process.cpuMicrosSinceStart() / accepted : 0));
 		}
 		load.put("resources", resources);
-		this.results.put("load", load);
-		this.results.put("acceptedSeries", series);
+		this.results.put(key, load);
+		if (key.equals("load")) {
+			this.results.put("acceptedSeries", series);
+		}
 		System.out.printf(
-				"%nload: accepted %,d/s, stored %,d/s, lost %d, accept p50/p99/p99.9 %.1f/%.1f/%.1f ms, "
+				"%n" + key + ": accepted %,d/s, stored %,d/s, lost %d, accept p50/p99/p99.9 %.1f/%.1f/%.1f ms, "
 						+ "accept->stored p50/p99 %.1f/%.1f ms%n",
 				load.get("acceptedPerSecond"), load.get("storedPerSecond"), load.get("lost"), latency[0] / 1000.0,
 				latency[1] / 1000.0, latency[2] / 1000.0, ((Map<?, ?>) load.get("acceptToStoredMillis")).get("p50"),

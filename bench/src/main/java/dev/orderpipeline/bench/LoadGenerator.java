@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -77,6 +79,73 @@ final class LoadGenerator implements AutoCloseable {
 			.flatMap((dueNanos) -> post(client, body, dueNanos, stats), 65_536)
 			.then();
 	}
+
+	/**
+	 * Places orders in streams ({@code POST /orders} with {@code application/x-ndjson})
+	 * for a while, in closed loop: each of {@code streams} connections sends a stream of
+	 * {@code ordersPerStream} orders as fast as the service reads them, reads the results
+	 * as they come, and starts the next stream once the last result is in. An order's
+	 * latency counts from the moment its line was handed to the connection to its result.
+	 * @param duration how long streams are started
+	 * @param streams concurrent streams
+	 * @param ordersPerStream orders in each
+	 * @param sender the sender of every order (tags the phase)
+	 * @param stats where outcomes are counted, per order
+	 * @return completes when the phase is over and every result is in
+	 */
+	Mono<Void> runStreams(Duration duration, int streams, int ordersPerStream, String sender, Stats stats) {
+		long deadline = System.nanoTime() + duration.toNanos();
+		byte[] line = ("{\"medicationId\": \"med-bench\", \"sender_userId\": \"" + sender + "\"}\n")
+			.getBytes(StandardCharsets.UTF_8);
+		String authorization = "Bearer " + TestTokens.shared().token(sender, "orders:write", "orders:bulk");
+		HttpClient client = this.client.headers((headers) -> headers.set(HttpHeaderNames.AUTHORIZATION, authorization)
+			.set(HttpHeaderNames.CONTENT_TYPE, "application/x-ndjson"));
+		return Flux.range(0, streams)
+			.flatMap((i) -> Mono.defer(() -> stream(client, line, ordersPerStream, stats))
+				.repeat(() -> System.nanoTime() < deadline), streams)
+			.then();
+	}
+
+	private Mono<Void> stream(HttpClient client, byte[] line, int count, Stats stats) {
+		long[] sentAt = new long[count + 1];
+		Flux<ByteBuf> body = Flux.range(1, count).map((number) -> {
+			sentAt[number] = System.nanoTime();
+			return Unpooled.wrappedBuffer(line);
+		});
+		StringBuilder pending = new StringBuilder();
+		return client.post().uri("/orders").send(body).response((response, content) -> {
+			if (response.status().code() != 200) {
+				return content.then(Mono.fromRunnable(() -> {
+					for (int i = 0; i < count; i++) {
+						stats.record(response.status().code(), 0);
+					}
+				}));
+			}
+			return content.asString(StandardCharsets.UTF_8).doOnNext((chunk) -> {
+				pending.append(chunk);
+				for (int end = pending.indexOf("\n"); end >= 0; end = pending.indexOf("\n")) {
+					result(pending.substring(0, end), sentAt, stats);
+					pending.delete(0, end + 1);
+				}
+			}).then();
+		}).onErrorResume((ex) -> {
+			stats.failed();
+			return Mono.empty();
+		}).then();
+	}
+
+	/** Counts one result line: {@code {"line":n,"result":"accepted",...}}. */
+	private static void result(String result, long[] sentAt, Stats stats) {
+		if (!result.startsWith(LINE_PREFIX)) {
+			return;
+		}
+		int number = Integer.parseInt(result, LINE_PREFIX.length(), result.indexOf(',', LINE_PREFIX.length()), 10);
+		stats.record(result.contains(ACCEPTED) ? 202 : 400, System.nanoTime() - sentAt[number]);
+	}
+
+	private static final String LINE_PREFIX = "{\"line\":";
+
+	private static final String ACCEPTED = "\"result\":\"accepted\"";
 
 	private Mono<Void> post(HttpClient client, byte[] body, long dueNanos, Stats stats) {
 		return client.post()

@@ -94,14 +94,39 @@ public final class ServiceProcess implements AutoCloseable {
 	 */
 	public static ServiceProcess start(String name, Path jar, Path logDirectory, List<String> arguments,
 			Map<String, String> environment, String heap) throws IOException {
+		return start(name, List.of("-jar", jar.toString()), logDirectory, arguments, environment, heap);
+	}
+
+	/**
+	 * Starts a program from a class path, with the JVM settings of the services, and
+	 * waits until it answers at {@code /actuator/health/readiness} on the port it is
+	 * given as {@code --management.server.port}.
+	 * @param name a name for the log file
+	 * @param classPath the program's class path
+	 * @param mainClass its main class
+	 * @param logDirectory where the log goes
+	 * @param arguments its arguments, after {@code --server.port} and
+	 * {@code --management.server.port}
+	 * @param heap the maximum heap ({@code -Xmx})
+	 * @return the ready program
+	 * @throws IOException if the process cannot be started
+	 */
+	public static ServiceProcess startMain(String name, String classPath, String mainClass, Path logDirectory,
+			List<String> arguments, String heap) throws IOException {
+		return start(name, List.of("-cp", classPath, mainClass), logDirectory, arguments, Map.of(), heap);
+	}
+
+	private static ServiceProcess start(String name, List<String> program, Path logDirectory, List<String> arguments,
+			Map<String, String> environment, String heap) throws IOException {
 		int port = FreePorts.next();
 		int managementPort = FreePorts.next();
 		// The JVM settings bin/run and the charts use.
 		List<String> command = new ArrayList<>(
 				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
 						"-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=128m", "-Xss512k", "-XX:ReservedCodeCacheSize=64m",
-						"-XX:TrimNativeHeapInterval=5000", "-jar", jar.toString(), "--server.port=" + port,
-						"--management.server.port=" + managementPort));
+						"-XX:TrimNativeHeapInterval=5000"));
+		command.addAll(program);
+		command.addAll(List.of("--server.port=" + port, "--management.server.port=" + managementPort));
 		// Every service started here trusts the test key; the tests and the benchmark
 		// hold tokens.
 		command.addAll(TestTokens.shared().arguments());

@@ -51,13 +51,27 @@ class OrderController {
 	}
 
 	@PostMapping(path = "/orders", produces = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Place an order",
-			description = "Answers 202 once the broker confirmed the order; the order is stored moments later "
-					+ "and can be read at Location. Needs scope orders:write; sender_userId must be the token's subject.",
-			requestBody = @RequestBody(required = true,
-					content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
-							schema = @Schema(implementation = NewOrder.class))))
+	@Operation(summary = "Place an order, or a stream of orders",
+			description = "application/json: one order, answered 202 once the broker confirmed it; the order is "
+					+ "stored moments later and can be read at Location. application/x-ndjson: one order per line, "
+					+ "each with its own optional idempotencyKey, answered 200 at once and then, as "
+					+ "application/x-ndjson, one line per order as soon as the broker confirmed it (result accepted, "
+					+ "with orderId and location) or it was refused (result rejected, with the problem this route "
+					+ "answers a single order, and retryAfter in seconds where it answers Retry-After), each with "
+					+ "the order's line number, in the order the answers come; then a last line with result done and "
+					+ "the counts. One bad line never fails the others. At most orders.source.stream.max-lines orders "
+					+ "per stream, each line at most orders.source.max-body-size. Needs scope orders:write; "
+					+ "sender_userId must be the token's subject; each order counts against the sender's rate limit "
+					+ "(in a stream with scope orders:bulk, the larger bulk allowance).",
+			requestBody = @RequestBody(required = true, content = {
+					@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+							schema = @Schema(implementation = NewOrder.class)),
+					@Content(mediaType = MediaType.APPLICATION_NDJSON_VALUE,
+							schema = @Schema(implementation = OrderStreamController.StreamedOrderLine.class)) }))
 	@ApiResponse(responseCode = "202", description = "Accepted: the broker confirmed the order")
+	@ApiResponse(responseCode = "200", description = "A stream of orders: one result line per order, then the counts",
+			content = @Content(mediaType = MediaType.APPLICATION_NDJSON_VALUE,
+					schema = @Schema(implementation = OrderStreamController.LineResult.class)))
 	@ProblemResponses
 	Mono<ResponseEntity<OrderAccepted>> place(ServerHttpRequest request,
 			@RequestHeader(name = OrderIds.IDEMPOTENCY_KEY, required = false) String idempotencyKey) {

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.security.Caller;
 import dev.orderpipeline.security.OrderAuthorities;
@@ -18,10 +19,7 @@ import dev.orderpipeline.source.intake.InvalidOrderRequestException;
 import dev.orderpipeline.source.intake.OrderIds;
 import dev.orderpipeline.source.intake.OrderIntake;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.parameters.RequestBody;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -89,30 +87,10 @@ class OrderStreamController {
 		this.maxInFlight = properties.stream().maxInFlight();
 	}
 
+	// Documented with the single-order operation of the same route, in OrderController:
+	// OpenAPI has one operation per method and path.
 	@PostMapping(path = "/orders", consumes = NDJSON)
-	@Operation(summary = "Place a stream of orders",
-			description = "One order per line (application/x-ndjson), each with its own optional idempotencyKey; "
-					+ "answered 200 at once and then, as application/x-ndjson, one line per order as soon as the "
-					+ "broker confirmed it (result accepted, with orderId and location) or it was refused (result "
-					+ "rejected, with the problem the single-order route answers), each with the order's line number, "
-					+ "in the order the answers come; then a last line with result done and the counts. One bad line "
-					+ "never fails the others. Every order needs scope orders:write and must be in the token "
-					+ "subject's name; each counts against the sender's rate limit (scope orders:bulk: the larger "
-					+ "bulk allowance). At most orders.source.stream.max-lines orders per request, each line at most "
-					+ "orders.source.max-body-size.",
-			requestBody = @RequestBody(required = true,
-					content = @Content(mediaType = NDJSON, schema = @Schema(implementation = StreamedOrderLine.class))))
-	@ApiResponse(responseCode = "200", description = "One result line per order, then a summary",
-			content = @Content(mediaType = NDJSON, schema = @Schema(implementation = LineResult.class)))
-	@ApiResponse(responseCode = "400", description = "An Idempotency-Key header: each order has its own key",
-			content = @Content(mediaType = "application/problem+json",
-					schema = @Schema(implementation = ProblemDetail.class)))
-	@ApiResponse(responseCode = "401", description = "No valid bearer token",
-			content = @Content(mediaType = "application/problem+json",
-					schema = @Schema(implementation = ProblemDetail.class)))
-	@ApiResponse(responseCode = "403", description = "The token lacks scope orders:write",
-			content = @Content(mediaType = "application/problem+json",
-					schema = @Schema(implementation = ProblemDetail.class)))
+	@Operation(hidden = true)
 	Mono<Void> placeAll(ServerWebExchange exchange,
 			@RequestHeader(name = OrderIds.IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
 		if (idempotencyKey != null) {
@@ -140,7 +118,10 @@ class OrderStreamController {
 			.doOnNext(counts::count)
 			.map(this::write)
 			.concatWith(Mono.fromSupplier(() -> write(counts.summary())))
-			// What the client has not read yet: at most a result per line.
+			// What the client has not read yet: at most a result per line. Reading goes
+			// on
+			// while results cannot be written, so a client that reads only once it has
+			// sent everything never waits on a server waiting on it.
 			.onBackpressureBuffer(this.maxLines + 2);
 	}
 
@@ -226,6 +207,7 @@ class OrderStreamController {
 	 * {@code retryAfter} in seconds where that route answers {@code Retry-After}
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
+	@JsonPropertyOrder({ "line", "result", "orderId", "location", "problem" })
 	record LineResult(int line, String result, UUID orderId, URI location, Map<String, Object> problem) {
 
 		static final String ACCEPTED = "accepted";
@@ -242,6 +224,7 @@ class OrderStreamController {
 	 * @param accepted how many were accepted
 	 * @param rejected how many were rejected
 	 */
+	@JsonPropertyOrder({ "result", "orders", "accepted", "rejected" })
 	record StreamSummary(String result, int orders, int accepted, int rejected) {
 
 		static final String DONE = "done";

@@ -77,8 +77,13 @@ class OrderSourceApiDocsTests {
 	void documentsTheAnswersAndTheBearerToken() {
 		JsonNode docs = apiDocs();
 		Set<String> answers = new HashSet<>(docs.at("/paths/~1orders/post/responses").propertyNames());
-		assertThat(answers).containsExactlyInAnyOrder("202", "400", "401", "403", "413", "415", "429", "503");
+		// 202 for an order, 200 for a stream of orders (application/x-ndjson both ways).
+		assertThat(answers).containsExactlyInAnyOrder("200", "202", "400", "401", "403", "413", "415", "429", "503");
 		assertThat(docs.at("/paths/~1orders/post/responses/400/content/application~1problem+json").isMissingNode())
+			.isFalse();
+		assertThat(docs.at("/paths/~1orders/post/requestBody/content").propertyNames()).contains("application/json",
+				"application/x-ndjson");
+		assertThat(docs.at("/paths/~1orders/post/responses/200/content/application~1x-ndjson").isMissingNode())
 			.isFalse();
 		assertThat(docs.at("/components/securitySchemes/bearer/scheme").stringValue()).isEqualTo("bearer");
 		assertThat(docs.at("/security/0/bearer").isArray()).isTrue();

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -126,6 +127,44 @@ class OrderSourceKafkaIntegrationTests {
 		// The refused order's record was given up by the producer: it never reaches the
 		// topic, so no sink stores it.
 		assertThat(records(2)).extracting(ConsumerRecord::key).doesNotContain(refusedId).hasSize(2);
+	}
+
+	@Test
+	@Order(3)
+	void aStreamOfOrdersIsAnsweredLineByLineAsTheirRecordsAreOnTheTopic() {
+		String body = "{\"medicationId\": \"med-s1\", \"sender_userId\": \"user-kafka\"}\n"
+				+ "{\"medicationId\": \"med-s2\", \"sender_userId\": \"user-kafka\", \"idempotencyKey\": \"k-2\"}\n"
+				+ "{\"medicationId\": \"\", \"sender_userId\": \"user-kafka\"}\n"
+				+ "{\"medicationId\": \"med-s4\", \"sender_userId\": \"user-kafka\"}\n";
+		List<JsonNode> results = this.client.mutate()
+			.responseTimeout(Duration.ofSeconds(40))
+			.build()
+			.post()
+			.uri("/orders")
+			.headers((headers) -> headers.setBearerAuth(TestTokens.shared().token("user-kafka", "orders:write")))
+			.contentType(MediaType.APPLICATION_NDJSON)
+			.bodyValue(body)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(String.class)
+			.getResponseBody()
+			.map(this.json::readTree)
+			.collectList()
+			.block(Duration.ofSeconds(40));
+		Map<Integer, JsonNode> byLine = new HashMap<>();
+		results.stream()
+			.filter((result) -> result.has("line"))
+			.forEach((result) -> byLine.put(result.get("line").intValue(), result));
+		assertThat(byLine).hasSize(4);
+		assertThat(byLine.get(3).at("/problem/errors/0/field").asString()).isEqualTo("medicationId");
+		List<String> accepted = List.of(1, 2, 4)
+			.stream()
+			.map((line) -> byLine.get(line).get("orderId").asString())
+			.toList();
+		assertThat(results.get(results.size() - 1).get("accepted").intValue()).isEqualTo(3);
+		// Two records from the tests before this one.
+		assertThat(records(5)).extracting(ConsumerRecord::key).containsAll(accepted).hasSize(5);
 	}
 
 	private WebTestClient.ResponseSpec place(String medication) {
