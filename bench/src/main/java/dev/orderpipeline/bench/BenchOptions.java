@@ -30,13 +30,15 @@ import java.util.Map;
  * request) and {@code stream} (streams of orders)
  * @param streams concurrent streams of the streaming intake
  * @param streamOrders orders in each stream
+ * @param streamWindow most unanswered orders of one stream (0: as fast as the service
+ * reads)
  * @param reference whether the minimal reference pipeline is measured too, with the same
  * load generator, warm-up and duration
  */
 record BenchOptions(Duration warmup, Duration duration, int connections, int rate, List<Integer> backlogs,
 		boolean ceilings, Duration ceilingDuration, Path sourceJar, Path sinkJar, Path output, String heap, boolean wrk,
 		String binder, int liveStreams, int liveOrders, List<String> intakes, int streams, int streamOrders,
-		boolean reference) {
+		int streamWindow, boolean reference) {
 
 	static final String USAGE = """
 			bench/run [--name=value ...]
@@ -60,6 +62,7 @@ record BenchOptions(Duration warmup, Duration duration, int connections, int rat
 			                        orders, own load generator, closed loop) or single,stream (both, in turn)
 			  --streams=8           concurrent streams (--intake=stream)
 			  --stream-orders=1000  orders per stream (--intake=stream)
+			  --stream-window=128   most unanswered orders of a stream (0: as fast as the service reads)
 			  --reference=true      also measure the minimal reference pipeline (bench/, no Spring, no
 			                        security) with the same load, for the share of it each figure is
 			  --output=bench/results
@@ -88,10 +91,11 @@ record BenchOptions(Duration warmup, Duration duration, int connections, int rat
 				List.of(values.getOrDefault("intake", "single").split(",")),
 				Integer.parseInt(values.getOrDefault("streams", "8")),
 				Integer.parseInt(values.getOrDefault("stream-orders", "1000")),
+				Integer.parseInt(values.getOrDefault("stream-window", "128")),
 				Boolean.parseBoolean(values.getOrDefault("reference", "true")));
 		values.keySet()
 			.removeAll(List.of("connections", "rate", "ceilings", "source-jar", "sink-jar", "output", "heap", "binder",
-					"live-streams", "live-orders", "intake", "streams", "stream-orders", "reference"));
+					"live-streams", "live-orders", "intake", "streams", "stream-orders", "stream-window", "reference"));
 		if (!values.isEmpty()) {
 			throw new IllegalArgumentException("Unknown options " + values.keySet() + "\n" + USAGE);
 		}

@@ -94,11 +94,19 @@ public final class Benchmark {
 		Path logs = this.options.output().resolve("logs-" + this.runId);
 		Files.createDirectories(logs);
 		this.results.put("run", this.runId);
-		this.results.put("options", Map.of("warmupSeconds", this.options.warmup().toSeconds(), "durationSeconds",
-				this.options.duration().toSeconds(), "connections", this.options.connections(), "rate",
-				this.options.rate(), "heap", this.options.heap(), "cores", Runtime.getRuntime().availableProcessors(),
-				"binder", this.options.binder(), "intakes", this.options.intakes(), "streams", this.options.streams(),
-				"streamOrders", this.options.streamOrders()));
+		Map<String, Object> options = new LinkedHashMap<>();
+		options.put("warmupSeconds", this.options.warmup().toSeconds());
+		options.put("durationSeconds", this.options.duration().toSeconds());
+		options.put("connections", this.options.connections());
+		options.put("rate", this.options.rate());
+		options.put("heap", this.options.heap());
+		options.put("cores", Runtime.getRuntime().availableProcessors());
+		options.put("binder", this.options.binder());
+		options.put("intakes", this.options.intakes());
+		options.put("streams", this.options.streams());
+		options.put("streamOrders", this.options.streamOrders());
+		options.put("streamWindow", this.options.streamWindow());
+		this.results.put("options", options);
 		TestDatabase database = TestDatabase.create("orders_bench");
 		String queue = "orders_bench_" + this.runId.replace("-", "_");
 		try {
@@ -258,7 +266,7 @@ public final class Benchmark {
 			runPhase(key + " warm-up", this.options.warmup(), warmup, List.of(),
 					() -> streams
 							? load.runStreams(this.options.warmup(), this.options.streams(),
-									this.options.streamOrders(), warmupSender, warmup)
+									this.options.streamOrders(), this.options.streamWindow(), warmupSender, warmup)
 							: load.run(this.options.warmup(), 0, warmupSender, warmup));
 			LoadGenerator.Stats atRate = new LoadGenerator.Stats();
 			if (this.options.rate() > 0) {
@@ -273,7 +281,7 @@ public final class Benchmark {
 			List<Map<String, Object>> series = runPhase(key + " measure", this.options.duration(), measured, processes,
 					() -> streams
 							? load.runStreams(this.options.duration(), this.options.streams(),
-									this.options.streamOrders(), measuredSender, measured)
+									this.options.streamOrders(), this.options.streamWindow(), measuredSender, measured)
 							: load.run(this.options.duration(), this.options.rate(), measuredSender, measured));
 			Duration elapsed = Duration.between(start, Instant.now());
 			progress("draining the measured orders");

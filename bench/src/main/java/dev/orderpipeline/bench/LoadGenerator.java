@@ -13,6 +13,7 @@ import org.HdrHistogram.Recorder;
 import dev.orderpipeline.testsupport.TestTokens;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -84,16 +85,20 @@ final class LoadGenerator implements AutoCloseable {
 	 * Places orders in streams ({@code POST /orders} with {@code application/x-ndjson})
 	 * for a while, in closed loop: each of {@code streams} connections sends a stream of
 	 * {@code ordersPerStream} orders as fast as the service reads them, reads the results
-	 * as they come, and starts the next stream once the last result is in. An order's
-	 * latency counts from the moment its line was handed to the connection to its result.
+	 * as they come, and starts the next stream once the last result is in. With a window,
+	 * a line is sent only while fewer than the window are unanswered, as a client that
+	 * wants each order's answer soon does. An order's latency counts from the moment its
+	 * line was handed to the connection to its result.
 	 * @param duration how long streams are started
 	 * @param streams concurrent streams
 	 * @param ordersPerStream orders in each
+	 * @param window most unanswered orders of one stream (0: no limit but the service's
+	 * back-pressure)
 	 * @param sender the sender of every order (tags the phase)
 	 * @param stats where outcomes are counted, per order
 	 * @return completes when the phase is over and every result is in
 	 */
-	Mono<Void> runStreams(Duration duration, int streams, int ordersPerStream, String sender, Stats stats) {
+	Mono<Void> runStreams(Duration duration, int streams, int ordersPerStream, int window, String sender, Stats stats) {
 		long deadline = System.nanoTime() + duration.toNanos();
 		byte[] line = ("{\"medicationId\": \"med-bench\", \"sender_userId\": \"" + sender + "\"}\n")
 			.getBytes(StandardCharsets.UTF_8);
@@ -101,14 +106,21 @@ final class LoadGenerator implements AutoCloseable {
 		HttpClient client = this.client.headers((headers) -> headers.set(HttpHeaderNames.AUTHORIZATION, authorization)
 			.set(HttpHeaderNames.CONTENT_TYPE, "application/x-ndjson"));
 		return Flux.range(0, streams)
-			.flatMap((i) -> Mono.defer(() -> stream(client, line, ordersPerStream, stats))
+			.flatMap((i) -> Mono.defer(() -> stream(client, line, ordersPerStream, window, stats))
 				.repeat(() -> System.nanoTime() < deadline), streams)
 			.then();
 	}
 
-	private Mono<Void> stream(HttpClient client, byte[] line, int count, Stats stats) {
+	private Mono<Void> stream(HttpClient client, byte[] line, int count, int window, Stats stats) {
 		long[] sentAt = new long[count + 1];
-		Flux<ByteBuf> body = Flux.range(1, count).map((number) -> {
+		// A line goes out once fewer than the window are unanswered (0: as fast as the
+		// connection takes them).
+		Sinks.Many<Integer> answered = Sinks.many().unicast().onBackpressureBuffer();
+		Flux<Integer> numbers = Flux.range(1, count);
+		if (window > 0) {
+			numbers = numbers.zipWith(Flux.range(0, window).concatWith(answered.asFlux()), (number, credit) -> number);
+		}
+		Flux<ByteBuf> body = numbers.map((number) -> {
 			sentAt[number] = System.nanoTime();
 			return Unpooled.wrappedBuffer(line);
 		});
@@ -124,7 +136,9 @@ final class LoadGenerator implements AutoCloseable {
 			return content.asString(StandardCharsets.UTF_8).doOnNext((chunk) -> {
 				pending.append(chunk);
 				for (int end = pending.indexOf("\n"); end >= 0; end = pending.indexOf("\n")) {
-					result(pending.substring(0, end), sentAt, stats);
+					if (result(pending.substring(0, end), sentAt, stats)) {
+						answered.tryEmitNext(end);
+					}
 					pending.delete(0, end + 1);
 				}
 			}).then();
@@ -134,13 +148,17 @@ final class LoadGenerator implements AutoCloseable {
 		}).then();
 	}
 
-	/** Counts one result line: {@code {"line":n,"result":"accepted",...}}. */
-	private static void result(String result, long[] sentAt, Stats stats) {
+	/**
+	 * Counts one result line: {@code {"line":n,"result":"accepted",...}}.
+	 * @return whether it was an order's (not the summary)
+	 */
+	private static boolean result(String result, long[] sentAt, Stats stats) {
 		if (!result.startsWith(LINE_PREFIX)) {
-			return;
+			return false;
 		}
 		int number = Integer.parseInt(result, LINE_PREFIX.length(), result.indexOf(',', LINE_PREFIX.length()), 10);
 		stats.record(result.contains(ACCEPTED) ? 202 : 400, System.nanoTime() - sentAt[number]);
+		return true;
 	}
 
 	private static final String LINE_PREFIX = "{\"line\":";

@@ -18,10 +18,11 @@ class BenchmarkSmokeTests {
 
 	@Test
 	void aShortRunMeasuresEveryFigureAndLosesNothing(@TempDir Path output) throws Exception {
-		BenchOptions options = BenchOptions.parse(new String[] { "--warmup=2s", "--duration=3s", "--connections=8",
-				"--backlogs=2000", "--ceiling-duration=2s", "--live-streams=20", "--live-orders=10",
-				"--source-jar=" + System.getProperty("bench.source.jar"),
-				"--sink-jar=" + System.getProperty("bench.sink.jar"), "--output=" + output });
+		BenchOptions options = BenchOptions
+			.parse(new String[] { "--warmup=2s", "--duration=3s", "--connections=8", "--backlogs=2000",
+					"--ceiling-duration=2s", "--live-streams=20", "--live-orders=10", "--intake=single,stream",
+					"--streams=2", "--stream-orders=50", "--source-jar=" + System.getProperty("bench.source.jar"),
+					"--sink-jar=" + System.getProperty("bench.sink.jar"), "--output=" + output });
 		Path results = Benchmark.run(options);
 		JsonNode figures = JsonMapper.builder().build().readTree(results.toFile());
 		assertThat(figures.at("/ceilings/rabbitmqPerfTestMsgPerSecond").asLong()).isPositive();
@@ -39,6 +40,17 @@ class BenchmarkSmokeTests {
 		assertThat(figures.at("/live/rssMegabytesWith").asLong()).isPositive();
 		assertThat(figures.at("/live/received").asLong()).as("every order followed reached its client").isEqualTo(10);
 		assertThat(figures.at("/live/rowToClientMillisMax").asDouble()).isPositive();
+		// The streaming intake, per order.
+		assertThat(figures.at("/streamLoad/intake").asString()).isEqualTo("stream");
+		assertThat(figures.at("/streamLoad/accepted").asLong()).isPositive();
+		assertThat(figures.at("/streamLoad/stored").asLong()).isEqualTo(figures.at("/streamLoad/accepted").asLong());
+		assertThat(figures.at("/streamLoad/acceptLatencyMillis/p99").asDouble()).isPositive();
+		// The reference pipeline, and each intake as a share of it.
+		assertThat(figures.at("/reference/accepted").asLong()).isPositive();
+		assertThat(figures.at("/reference/stored").asLong()).isEqualTo(figures.at("/reference/accepted").asLong());
+		assertThat(figures.at("/reference/resources/reference/cpuMicrosPerOrder").asLong()).isPositive();
+		assertThat(figures.at("/shares/loadStoredShareOfReference").asDouble()).isPositive();
+		assertThat(figures.at("/shares/streamLoadStoredShareOfReference").asDouble()).isPositive();
 		assertThat(Files.readString(results.resolveSibling(results.getFileName().toString().replace(".json", ".html"))))
 			.contains("<svg");
 	}
@@ -57,6 +69,9 @@ class BenchmarkSmokeTests {
 		assertThat(figures.at("/load/stored").asLong()).isEqualTo(figures.at("/load/accepted").asLong());
 		assertThat(figures.at("/load/lost").asLong()).isZero();
 		assertThat(figures.at("/load/resources/kafka/peakRssMegabytes").asLong()).isPositive();
+		assertThat(figures.at("/reference/stored").asLong()).isEqualTo(figures.at("/reference/accepted").asLong())
+			.isPositive();
+		assertThat(figures.at("/shares/loadStoredShareOfReference").asDouble()).isPositive();
 		assertThat(figures.at("/backlogDrains/0/ordersPerSecond").asLong()).isPositive();
 	}
 
@@ -65,7 +80,7 @@ class BenchmarkSmokeTests {
 			disabledReason = "wrk is not installed (apt-get install wrk)")
 	void wrkDrivesTheLoadAndItsCpuTimeIsCounted(@TempDir Path output) throws Exception {
 		BenchOptions options = BenchOptions.parse(new String[] { "--load-generator=wrk", "--warmup=2s", "--duration=3s",
-				"--connections=8", "--backlogs=none", "--ceilings=false", "--live-streams=0",
+				"--connections=8", "--backlogs=none", "--ceilings=false", "--live-streams=0", "--reference=false",
 				"--source-jar=" + System.getProperty("bench.source.jar"),
 				"--sink-jar=" + System.getProperty("bench.sink.jar"), "--output=" + output });
 		Path results = Benchmark.run(options);

@@ -115,9 +115,13 @@ class OrderPipelineChartTests {
 		assertThat(Charts.render(Charts.UMBRELLA, EXTERNAL_SERVICES).one(Ingress.class).getMetadata().getAnnotations())
 			.containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600")
 			.containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600")
-			.containsEntry("nginx.ingress.kubernetes.io/proxy-buffering", "off");
+			.containsEntry("nginx.ingress.kubernetes.io/proxy-buffering", "off")
+			// A stream of orders of the most lines fits (ingress-nginx's own default is
+			// 1m).
+			.containsEntry("nginx.ingress.kubernetes.io/proxy-body-size", "8m");
 		Ingress configured = Charts.render(Charts.UMBRELLA,
 				Charts.values("ingress.enabled", true, "ingress.streams.readTimeoutSeconds", 86400,
+						"ingress.maxBodySize", "32m",
 						"ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-buffering", "on",
 						"ingress.annotations.cert-manager\\.io/cluster-issuer", "public"))
 			.one(Ingress.class);
@@ -125,6 +129,7 @@ class OrderPipelineChartTests {
 			.containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "86400")
 			.containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "86400")
 			.containsEntry("nginx.ingress.kubernetes.io/proxy-buffering", "on")
+			.containsEntry("nginx.ingress.kubernetes.io/proxy-body-size", "32m")
 			.containsEntry("cert-manager.io/cluster-issuer", "public");
 	}
 
