@@ -214,6 +214,44 @@ class PipelineIntegrationTests {
 		assertThat(json.readTree(get(location, sender).body()).get("traceId").stringValue()).isEqualTo(traceId);
 	}
 
+	/**
+	 * A stream of orders through both services: every accepted line's order is stored,
+	 * once, under the stream's trace; the bad line is refused and nothing of it stored.
+	 */
+	@Test
+	void everyOrderAcceptedInAStreamIsStoredUnderTheStreamsTrace() throws Exception {
+		String sender = sender();
+		String traceId = UUID.randomUUID().toString().replace("-", "");
+		StringBuilder body = new StringBuilder();
+		for (int i = 1; i <= 200; i++) {
+			body.append((i == 100) ? "{\"medicationId\": \"med-e2e\"}" : body(sender)).append('\n');
+		}
+		HttpResponse<String> answered = http.send(HttpRequest.newBuilder(source.baseUri().resolve("/orders"))
+			.header("Content-Type", "application/x-ndjson")
+			.header("Authorization", "Bearer " + TestTokens.shared().token(sender, "orders:write", "orders:bulk"))
+			.header("traceparent", "00-" + traceId + "-" + traceId.substring(0, 16) + "-01")
+			.POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(answered.statusCode()).isEqualTo(200);
+		List<JsonNode> results = answered.body().lines().map(json::readTree).toList();
+		Set<String> accepted = results.stream()
+			.filter((result) -> "accepted".equals(result.path("result").asString()))
+			.map((result) -> result.get("orderId").asString())
+			.collect(Collectors.toSet());
+		assertThat(accepted).hasSize(199);
+		assertThat(results).filteredOn((result) -> "rejected".equals(result.path("result").asString()))
+			.singleElement()
+			.satisfies((result) -> assertThat(result.get("line").intValue()).isEqualTo(100));
+		assertThat(results.get(results.size() - 1).get("result").asString()).isEqualTo("done");
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> database.countOrders("sender_user_id = '" + sender + "'") == 199);
+		assertThat(database.countOrders("sender_user_id = '" + sender + "' AND trace_id = '" + traceId + "'"))
+			.isEqualTo(199);
+		for (String orderId : List.copyOf(accepted).subList(0, 3)) {
+			assertThat(database.countOrders("order_id = '" + orderId + "'")).isOne();
+		}
+	}
+
 	@Test
 	void everyMetricTheGrafanaDashboardQueriesIsExported() throws Exception {
 		// Events behind the meters that appear only once they happened.

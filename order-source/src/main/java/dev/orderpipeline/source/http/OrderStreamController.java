@@ -121,7 +121,8 @@ class OrderStreamController {
 			// What the client has not read yet: at most a result per line. Reading goes
 			// on
 			// while results cannot be written, so a client that reads only once it has
-			// sent everything never waits on a server waiting on it.
+			// sent
+			// everything never waits on a server waiting on it.
 			.onBackpressureBuffer(this.maxLines + 2);
 	}
 
