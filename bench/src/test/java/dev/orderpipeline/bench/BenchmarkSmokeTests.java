@@ -19,7 +19,7 @@ class BenchmarkSmokeTests {
 	@Test
 	void aShortRunMeasuresEveryFigureAndLosesNothing(@TempDir Path output) throws Exception {
 		BenchOptions options = BenchOptions
-			.parse(new String[] { "--warmup=2s", "--duration=3s", "--connections=8", "--backlogs=2000",
+			.parse(new String[] { "--warmup=1s", "--duration=2s", "--connections=8", "--backlogs=2000",
 					"--ceiling-duration=2s", "--live-streams=20", "--live-orders=10", "--intake=single,stream",
 					"--streams=2", "--stream-orders=50", "--source-jar=" + System.getProperty("bench.source.jar"),
 					"--sink-jar=" + System.getProperty("bench.sink.jar"), "--output=" + output });
@@ -57,7 +57,7 @@ class BenchmarkSmokeTests {
 
 	@Test
 	void onKafkaAShortRunMeasuresTheKafkaCeilingAndLosesNothing(@TempDir Path output) throws Exception {
-		BenchOptions options = BenchOptions.parse(new String[] { "--binder=kafka", "--warmup=2s", "--duration=3s",
+		BenchOptions options = BenchOptions.parse(new String[] { "--binder=kafka", "--warmup=1s", "--duration=2s",
 				"--connections=8", "--backlogs=2000", "--ceiling-duration=2s", "--live-streams=0",
 				"--source-jar=" + System.getProperty("bench.source.jar"),
 				"--sink-jar=" + System.getProperty("bench.sink.jar"), "--output=" + output });
