@@ -35,9 +35,10 @@ public record OrderSourceProperties(@DefaultValue("orders-out-0") String binding
 		@DefaultValue RateLimit rateLimit, @DefaultValue Stream stream) {
 
 	public OrderSourceProperties {
-		if (stream.maxLines() < 1 || stream.maxInFlight() < 1) {
-			throw new IllegalArgumentException(
-					"orders.source.stream.max-lines and orders.source.stream.max-in-flight must be at least 1");
+		if (stream.maxLines() < 1 || stream.maxLines() > 1_000_000 || stream.maxInFlight() < 1
+				|| stream.maxStreams() < 1 || stream.maxStreamsPerCaller() < 1) {
+			throw new IllegalArgumentException("orders.source.stream.max-lines must be 1 to 1000000, and "
+					+ ".max-in-flight, .max-streams and .max-streams-per-caller at least 1");
 		}
 		if (readApiBaseUrl.getRawQuery() != null || readApiBaseUrl.getRawFragment() != null) {
 			throw new IllegalArgumentException("orders.source.read-api-base-url must have no query or fragment: "
@@ -69,15 +70,22 @@ public record OrderSourceProperties(@DefaultValue("orders-out-0") String binding
 	/**
 	 * The limits of one stream of orders.
 	 *
-	 * @param maxLines most orders (non-blank lines) in one request; the line past it is
-	 * answered {@code too-many-lines} and nothing after it is read. Every result of a
-	 * request is held until its client reads it, so this also bounds what a client that
-	 * reads nothing before it has sent everything makes the service hold. Default 10000.
+	 * @param maxLines most lines in one request (blank lines count); the line past it is
+	 * answered {@code too-many-lines}, and the rest of the body is read (so that a client
+	 * still sending gets its answer) but not answered, up to as many bytes as the most
+	 * lines of the largest size may have. Every result of a request is held until its
+	 * client reads it, so this also bounds what a client that reads nothing before it has
+	 * sent everything makes the service hold. At most 1000000. Default 10000.
 	 * @param maxInFlight most orders of one stream waiting for the broker at once; the
 	 * stream's next lines are read as they are answered, so a client that sends faster
 	 * than the broker confirms is slowed down. Default 64.
+	 * @param maxStreams most streams open at once on this instance ({@code 503} beyond).
+	 * Default 16.
+	 * @param maxStreamsPerCaller most streams one caller (a token's subject) has open at
+	 * once ({@code 429} beyond). Default 4.
 	 */
-	public record Stream(@DefaultValue("10000") int maxLines, @DefaultValue("64") int maxInFlight) {
+	public record Stream(@DefaultValue("10000") int maxLines, @DefaultValue("64") int maxInFlight,
+			@DefaultValue("16") int maxStreams, @DefaultValue("4") int maxStreamsPerCaller) {
 
 	}
 

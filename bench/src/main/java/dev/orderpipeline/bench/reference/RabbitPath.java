@@ -68,11 +68,13 @@ final class RabbitPath implements MinimalPipeline.Broker {
 		CompletableFuture<Void> confirm = new CompletableFuture<>();
 		// A channel is not shared between threads: one publish at a time.
 		synchronized (this.channel) {
+			long tag = this.channel.getNextPublishSeqNo();
 			try {
-				this.unconfirmed.put(this.channel.getNextPublishSeqNo(), confirm);
+				this.unconfirmed.put(tag, confirm);
 				this.channel.basicPublish("", this.queue, MessageProperties.PERSISTENT_BASIC, message);
 			}
 			catch (IOException | RuntimeException ex) {
+				this.unconfirmed.remove(tag);
 				confirm.completeExceptionally(ex);
 			}
 		}

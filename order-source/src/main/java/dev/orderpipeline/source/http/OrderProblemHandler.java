@@ -113,7 +113,16 @@ class OrderProblemHandler extends ResponseEntityExceptionHandler {
 	ResponseEntity<ProblemDetail> tooManyLines(TooManyLinesException ex) {
 		this.metrics.rejected("TOO_MANY_LINES");
 		return fieldProblem(HttpStatus.CONTENT_TOO_LARGE, "too-many-lines", "Too many orders in one stream",
-				ex.getMessage(), List.of(new FieldError("body", "must have at most " + ex.getMaxLines() + " orders")));
+				ex.getMessage(), List.of(new FieldError("body", "must have at most " + ex.getMaxLines() + " lines")));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> tooManyStreams(TooManyStreamsException ex) {
+		this.metrics.rejected("TOO_MANY_STREAMS");
+		HttpStatus status = ex.isPerCaller() ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
+		return ResponseEntity.status(status)
+			.header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, this.properties.retryAfter().toSeconds())))
+			.body(problem(status, "too-many-streams", "Too many streams of orders", ex.getMessage()));
 	}
 
 	@ExceptionHandler

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -65,6 +66,8 @@ class OrderStreamController {
 
 	private final OrderProblemHandler problems;
 
+	private final StreamSlots slots;
+
 	private final JsonMapper json;
 
 	private final String storedOrders;
@@ -76,10 +79,11 @@ class OrderStreamController {
 	private final int maxInFlight;
 
 	OrderStreamController(OrderRequestReader reader, OrderIntake intake, JsonBodies bodies,
-			OrderProblemHandler problems, JsonMapper json, OrderSourceProperties properties) {
+			OrderProblemHandler problems, StreamSlots slots, JsonMapper json, OrderSourceProperties properties) {
 		this.reader = reader;
 		this.intake = intake;
 		this.problems = problems;
+		this.slots = slots;
 		this.json = json;
 		this.storedOrders = bodies.storedOrders();
 		this.maxLineSize = Math.toIntExact(properties.maxBodySize().toBytes());
@@ -99,10 +103,12 @@ class OrderStreamController {
 		}
 		ServerHttpResponse response = exchange.getResponse();
 		return Caller.current().flatMap((caller) -> {
+			Runnable slot = this.slots.take(caller.map(Authentication::getName).orElse(""));
 			response.setStatusCode(HttpStatus.OK);
 			response.getHeaders().setContentType(MediaType.APPLICATION_NDJSON);
 			return response
-				.writeWith(results(exchange.getRequest(), caller).map((line) -> response.bufferFactory().wrap(line)));
+				.writeWith(results(exchange.getRequest(), caller).map((line) -> response.bufferFactory().wrap(line)))
+				.doFinally((signal) -> slot.run());
 		});
 	}
 
@@ -111,10 +117,12 @@ class OrderStreamController {
 		OrderIntake.Allowance allowance = caller.filter(OrderStreamController::hasBulkScope).isPresent()
 				? OrderIntake.Allowance.BULK : OrderIntake.Allowance.SENDER;
 		Counts counts = new Counts();
-		return NdjsonLines.split(request.getBody(), this.maxLineSize)
-			// One line past the limit is read, to be answered; nothing after it.
-			.take(this.maxLines + 1L)
-			.flatMap((line) -> answer(line, counts.orders.incrementAndGet(), name, allowance), this.maxInFlight)
+		AtomicBoolean limitAnswered = new AtomicBoolean();
+		// Past the most lines the body is still read, so that a client still sending is
+		// not cut off before it reads its answers, but only up to what the most lines of
+		// the largest size would be.
+		return NdjsonLines.split(request.getBody(), this.maxLineSize, (long) this.maxLines * (this.maxLineSize + 2))
+			.flatMap((line) -> answer(line, limitAnswered, name, allowance), this.maxInFlight)
 			.doOnNext(counts::count)
 			.map(this::write)
 			.concatWith(Mono.fromSupplier(() -> write(counts.summary())))
@@ -126,10 +134,12 @@ class OrderStreamController {
 			.onBackpressureBuffer(this.maxLines + 2);
 	}
 
-	private Mono<LineResult> answer(NdjsonLines.Line line, int ordinal, Optional<String> caller,
+	private Mono<LineResult> answer(NdjsonLines.Line line, AtomicBoolean limitAnswered, Optional<String> caller,
 			OrderIntake.Allowance allowance) {
-		if (ordinal > this.maxLines) {
-			return Mono.just(rejected(line.number(), new TooManyLinesException(this.maxLines)));
+		if (line.number() > this.maxLines || line.overBudget()) {
+			// The first line past the limit is answered; those after it are not.
+			return limitAnswered.compareAndSet(false, true)
+					? Mono.just(rejected(line.number(), new TooManyLinesException(this.maxLines))) : Mono.empty();
 		}
 		if (line.tooLong()) {
 			return Mono.just(rejected(line.number(), new BodyTooLargeException(this.maxLineSize)));
@@ -178,8 +188,6 @@ class OrderStreamController {
 
 	/** The counts of one stream, for its summary. */
 	private static final class Counts {
-
-		private final AtomicInteger orders = new AtomicInteger();
 
 		private final AtomicInteger accepted = new AtomicInteger();
 

@@ -57,9 +57,9 @@ import static org.mockito.Mockito.verify;
 		properties = { "orders.source.rate-limit.burst=3", "orders.source.rate-limit.orders-per-second=1",
 				"orders.source.rate-limit.bulk-burst=6", "orders.source.rate-limit.bulk-orders-per-second=1",
 				"orders.source.stream.max-lines=8", "orders.source.stream.max-in-flight=2" })
-@Import({ OrderRequestReader.class, JsonBodies.class, OrderProblemHandler.class, OrderSourceConfiguration.class,
-		OrderMetrics.class, SimpleMeterRegistry.class, SourceSecurityConfiguration.class, SenderRateLimiter.class,
-		OrderIntake.class })
+@Import({ OrderRequestReader.class, JsonBodies.class, OrderProblemHandler.class, StreamSlots.class,
+		OrderSourceConfiguration.class, OrderMetrics.class, SimpleMeterRegistry.class,
+		SourceSecurityConfiguration.class, SenderRateLimiter.class, OrderIntake.class })
 @ImportAutoConfiguration(OrderSecurityAutoConfiguration.class)
 class OrderStreamControllerTests {
 
@@ -176,7 +176,7 @@ class OrderStreamControllerTests {
 	}
 
 	@Test
-	void readsNothingPastTheMostLinesAndAnswersTheFirstLineOverIt() {
+	void answersTheFirstLinePastTheMostLinesAndNoneAfterIt() {
 		StringBuilder body = new StringBuilder();
 		for (int i = 1; i <= 12; i++) {
 			body.append(keyed("m-" + i, "k-" + i)).append('\n');
@@ -185,8 +185,19 @@ class OrderStreamControllerTests {
 		Map<Integer, JsonNode> byLine = byLine(results);
 		assertThat(byLine.keySet()).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7, 8, 9);
 		assertRejected(byLine.get(9), 413, "too-many-lines", "body");
-		verify(this.publisher, atLeastOnce()).publish(any(OrderPlaced.class));
-		assertThat(summary(results)).containsEntry("orders", 9);
+		// The bulk allowance (6) takes six of the eight lines within the limit.
+		verify(this.publisher, times(6)).publish(any(OrderPlaced.class));
+		assertThat(byLine.values()).filteredOn((result) -> result.at("/problem/status").asInt() == 429).hasSize(2);
+		assertThat(summary(results)).containsEntry("orders", 9).containsEntry("accepted", 6);
+	}
+
+	@Test
+	void blankLinesCountTowardsTheMostLines() {
+		String body = "\n".repeat(8) + order("m-9") + "\n";
+		Map<Integer, JsonNode> byLine = byLine(stream(as("orders:write"), body));
+		assertThat(byLine.keySet()).containsExactly(9);
+		assertRejected(byLine.get(9), 413, "too-many-lines", "body");
+		verify(this.publisher, never()).publish(any(OrderPlaced.class));
 	}
 
 	@Test
@@ -223,7 +234,11 @@ class OrderStreamControllerTests {
 		List<JsonNode> results = new ArrayList<>();
 		Thread confirms = new Thread(() -> {
 			for (int i = 0; i < 6; i++) {
-				await().until(() -> !waiting.isEmpty());
+				// As many waiting as the limit lets in (the last one alone), before one
+				// is
+				// confirmed.
+				int expected = Math.min(2, 6 - i);
+				await().until(() -> waiting.size() >= expected);
 				// The order leaves the broker's hands before its confirm is answered.
 				inFlight.decrementAndGet();
 				waiting.poll().tryEmitEmpty();

@@ -5,6 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
@@ -54,7 +58,8 @@ import static org.awaitility.Awaitility.await;
 @DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "orders.source.rate-limit.enabled=false",
-				"orders.source.stream.max-lines=20000" })
+				"orders.source.stream.max-lines=20000", "orders.source.stream.max-streams=2",
+				"orders.source.stream.max-streams-per-caller=1" })
 @Import(OrderStreamIntegrationTests.SmallSocketBuffers.class)
 class OrderStreamIntegrationTests {
 
@@ -141,6 +146,71 @@ class OrderStreamIntegrationTests {
 	}
 
 	/**
+	 * Open streams are limited per caller (429) and on the instance (503), and a stream's
+	 * slot is given back when it ends.
+	 */
+	@Test
+	void refusesAStreamPastTheCallersAndTheInstancesMostAndFreesTheSlotWhenOneEnds() throws Exception {
+		Sinks.Many<String> first = Sinks.many().unicast().onBackpressureBuffer();
+		Sinks.Many<String> second = Sinks.many().unicast().onBackpressureBuffer();
+		BlockingQueue<JsonNode> results = new LinkedBlockingQueue<>();
+		Disposable one = openStream(SENDER, first, results);
+		Disposable two = openStream("other-sender", second, results);
+		try {
+			first.tryEmitNext(order("med-slot-1") + "\n").orThrow();
+			second.tryEmitNext("{\"medicationId\": \"med-slot-2\", \"sender_userId\": \"other-sender\"}\n").orThrow();
+			assertThat(results.poll(30, TimeUnit.SECONDS)).isNotNull();
+			assertThat(results.poll(30, TimeUnit.SECONDS)).isNotNull();
+			assertRefused(SENDER, 429);
+			assertRefused("third-sender", 503);
+			first.tryEmitComplete().orThrow();
+			second.tryEmitComplete().orThrow();
+			await().atMost(Duration.ofSeconds(30)).until(() -> refusal(SENDER) == 200);
+			// The two streams' orders and the one placed once a slot was free.
+			assertThat(queuedOrderIds(3)).hasSize(3);
+		}
+		finally {
+			one.dispose();
+			two.dispose();
+		}
+	}
+
+	private Disposable openStream(String sender, Sinks.Many<String> lines, BlockingQueue<JsonNode> results) {
+		return WebClient.create("http://localhost:" + this.port)
+			.post()
+			.uri("/orders")
+			.headers((headers) -> headers.setBearerAuth(TestTokens.shared().token(sender, "orders:write")))
+			.contentType(MediaType.APPLICATION_NDJSON)
+			.body(lines.asFlux(), String.class)
+			.retrieve()
+			.bodyToFlux(String.class)
+			.subscribe((line) -> results.add(this.json.readTree(line)));
+	}
+
+	private void assertRefused(String sender, int status) throws Exception {
+		HttpResponse<String> refused = post(sender);
+		assertThat(refused.statusCode()).isEqualTo(status);
+		assertThat(refused.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+		assertThat(this.json.readTree(refused.body()).get("type").stringValue()).endsWith("/too-many-streams");
+	}
+
+	private int refusal(String sender) throws Exception {
+		return post(sender).statusCode();
+	}
+
+	private HttpResponse<String> post(String sender) throws Exception {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/orders"))
+				.header("Authorization", "Bearer " + TestTokens.shared().token(sender, "orders:write"))
+				.header("Content-Type", "application/x-ndjson")
+				.POST(HttpRequest.BodyPublishers
+					.ofString("{\"medicationId\": \"med-slot\", \"sender_userId\": \"" + sender + "\"}\n"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/**
 	 * A client that writes the whole body before it reads (as curl --data-binary does),
 	 * 20,000 orders (1.4 MB, more than the server reads ahead) through 4 KB socket
 	 * buffers on both ends: the server keeps reading while it holds the results, and
@@ -188,6 +258,9 @@ class OrderStreamIntegrationTests {
 				ids.add(result.get("orderId").stringValue());
 			});
 			assertThat(answered).hasSize(count);
+			// One result per line, none twice, and the summary.
+			assertThat(results).hasSize(count + 1);
+			assertThat(summary.get("orders").intValue()).isEqualTo(count);
 			await().atMost(Duration.ofSeconds(30)).until(() -> admin.getQueueInfo(QUEUE).getMessageCount() == count);
 			assertThat(queuedOrderIds(count)).isEqualTo(ids);
 		}
