@@ -79,11 +79,11 @@ class OrderStreamController {
 	private final int maxInFlight;
 
 	OrderStreamController(OrderRequestReader reader, OrderIntake intake, JsonBodies bodies,
-			OrderProblemHandler problems, StreamSlots slots, JsonMapper json, OrderSourceProperties properties) {
+			OrderProblemHandler problems, JsonMapper json, OrderSourceProperties properties) {
 		this.reader = reader;
 		this.intake = intake;
 		this.problems = problems;
-		this.slots = slots;
+		this.slots = new StreamSlots(properties);
 		this.json = json;
 		this.storedOrders = bodies.storedOrders();
 		this.maxLineSize = Math.toIntExact(properties.maxBodySize().toBytes());
@@ -120,8 +120,9 @@ class OrderStreamController {
 		AtomicBoolean limitAnswered = new AtomicBoolean();
 		// Past the most lines the body is still read, so that a client still sending is
 		// not cut off before it reads its answers, but only up to what the most lines of
-		// the largest size would be.
-		return NdjsonLines.split(request.getBody(), this.maxLineSize, (long) this.maxLines * (this.maxLineSize + 2))
+		// the largest size would be (and no more than 2 GB, so line numbers stay ints).
+		long budget = Math.min((long) this.maxLines * (this.maxLineSize + 2), Integer.MAX_VALUE);
+		return NdjsonLines.split(request.getBody(), this.maxLineSize, budget)
 			.flatMap((line) -> answer(line, limitAnswered, name, allowance), this.maxInFlight)
 			.doOnNext(counts::count)
 			.map(this::write)

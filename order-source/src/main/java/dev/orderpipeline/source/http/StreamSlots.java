@@ -6,15 +6,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.orderpipeline.source.OrderSourceProperties;
 
-import org.springframework.stereotype.Component;
-
 /**
  * How many streams of orders are open, on this instance and per caller: each may hold up
  * to a result per line for a client that has not read them yet, so their number bounds
  * what streams can make the service hold.
  */
-@Component
-class StreamSlots {
+final class StreamSlots {
 
 	private final int maxStreams;
 

@@ -57,9 +57,9 @@ import static org.mockito.Mockito.verify;
 		properties = { "orders.source.rate-limit.burst=3", "orders.source.rate-limit.orders-per-second=1",
 				"orders.source.rate-limit.bulk-burst=6", "orders.source.rate-limit.bulk-orders-per-second=1",
 				"orders.source.stream.max-lines=8", "orders.source.stream.max-in-flight=2" })
-@Import({ OrderRequestReader.class, JsonBodies.class, OrderProblemHandler.class, StreamSlots.class,
-		OrderSourceConfiguration.class, OrderMetrics.class, SimpleMeterRegistry.class,
-		SourceSecurityConfiguration.class, SenderRateLimiter.class, OrderIntake.class })
+@Import({ OrderRequestReader.class, JsonBodies.class, OrderProblemHandler.class, OrderSourceConfiguration.class,
+		OrderMetrics.class, SimpleMeterRegistry.class, SourceSecurityConfiguration.class, SenderRateLimiter.class,
+		OrderIntake.class })
 @ImportAutoConfiguration(OrderSecurityAutoConfiguration.class)
 class OrderStreamControllerTests {
 
