@@ -1,10 +1,5 @@
 package dev.orderpipeline.source.rabbit;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +11,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -225,45 +219,23 @@ class OrderStreamIntegrationTests {
 		}
 		byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
 		String token = TestTokens.shared().token(SENDER, "orders:write");
-		try (Socket socket = new Socket()) {
-			socket.setReceiveBufferSize(4096);
-			socket.setSendBufferSize(4096);
-			socket.connect(new InetSocketAddress("127.0.0.1", this.port));
-			OutputStream out = socket.getOutputStream();
-			CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
-				try {
-					out.write(("POST /orders HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
-							+ "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " + bytes.length
-							+ "\r\nConnection: close\r\n\r\n")
-						.getBytes(StandardCharsets.US_ASCII));
-					out.write(bytes);
-					out.flush();
-				}
-				catch (Exception ex) {
-					throw new IllegalStateException(ex);
-				}
-			});
-			// Nothing is read until the whole body is out.
-			sent.get(120, TimeUnit.SECONDS);
-			socket.setSoTimeout(60_000);
-			List<JsonNode> results = readChunkedLines(socket.getInputStream());
-			JsonNode summary = results.get(results.size() - 1);
-			assertThat(summary.get("result").stringValue()).isEqualTo("done");
-			assertThat(summary.get("accepted").intValue()).isEqualTo(count);
-			Set<Integer> answered = new HashSet<>();
-			Set<String> ids = new HashSet<>();
-			results.stream().filter((result) -> result.has("line")).forEach((result) -> {
-				assertThat(result.get("result").stringValue()).isEqualTo("accepted");
-				answered.add(result.get("line").intValue());
-				ids.add(result.get("orderId").stringValue());
-			});
-			assertThat(answered).hasSize(count);
-			// One result per line, none twice, and the summary.
-			assertThat(results).hasSize(count + 1);
-			assertThat(summary.get("orders").intValue()).isEqualTo(count);
-			await().atMost(Duration.ofSeconds(30)).until(() -> admin.getQueueInfo(QUEUE).getMessageCount() == count);
-			assertThat(queuedOrderIds(count)).isEqualTo(ids);
-		}
+		List<JsonNode> results = HalfDuplexClient.send(this.port, token, bytes, this.json);
+		JsonNode summary = results.get(results.size() - 1);
+		assertThat(summary.get("result").stringValue()).isEqualTo("done");
+		assertThat(summary.get("accepted").intValue()).isEqualTo(count);
+		Set<Integer> answered = new HashSet<>();
+		Set<String> ids = new HashSet<>();
+		results.stream().filter((result) -> result.has("line")).forEach((result) -> {
+			assertThat(result.get("result").stringValue()).isEqualTo("accepted");
+			answered.add(result.get("line").intValue());
+			ids.add(result.get("orderId").stringValue());
+		});
+		assertThat(answered).hasSize(count);
+		// One result per line, none twice, and the summary.
+		assertThat(results).hasSize(count + 1);
+		assertThat(summary.get("orders").intValue()).isEqualTo(count);
+		await().atMost(Duration.ofSeconds(30)).until(() -> admin.getQueueInfo(QUEUE).getMessageCount() == count);
+		assertThat(queuedOrderIds(count)).isEqualTo(ids);
 	}
 
 	private Set<String> queuedOrderIds(int count) {
@@ -275,36 +247,6 @@ class OrderStreamIntegrationTests {
 		}
 		assertThat(this.rabbit.receive(QUEUE, 200)).isNull();
 		return ids;
-	}
-
-	private List<JsonNode> readChunkedLines(InputStream in) throws Exception {
-		String head = readLine(in);
-		assertThat(head).startsWith("HTTP/1.1 200");
-		boolean chunked = false;
-		for (String header = readLine(in); !header.isEmpty(); header = readLine(in)) {
-			chunked |= header.equalsIgnoreCase("transfer-encoding: chunked");
-		}
-		assertThat(chunked).isTrue();
-		ByteArrayOutputStream content = new ByteArrayOutputStream();
-		for (int size = Integer.parseInt(readLine(in).trim(), 16); size > 0; size = Integer
-			.parseInt(readLine(in).trim(), 16)) {
-			content.write(in.readNBytes(size));
-			readLine(in);
-		}
-		return content.toString(StandardCharsets.UTF_8).lines().map(this.json::readTree).toList();
-	}
-
-	private static String readLine(InputStream in) throws Exception {
-		ByteArrayOutputStream line = new ByteArrayOutputStream();
-		for (int b = in.read(); b != '\n'; b = in.read()) {
-			if (b < 0) {
-				throw new IllegalStateException("The answer ended early");
-			}
-			if (b != '\r') {
-				line.write(b);
-			}
-		}
-		return line.toString(StandardCharsets.US_ASCII);
 	}
 
 	private static String order(String medication) {
