@@ -116,8 +116,8 @@ class OrderPipelineChartTests {
 			.containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600")
 			.containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600")
 			.containsEntry("nginx.ingress.kubernetes.io/proxy-buffering", "off")
-			// A stream of orders of the most lines fits (ingress-nginx's own default is
-			// 1m).
+			// A stream of orders of the most lines fits (ingress-nginx's
+			// own default is 1m).
 			.containsEntry("nginx.ingress.kubernetes.io/proxy-body-size", "8m");
 		Ingress configured = Charts.render(Charts.UMBRELLA,
 				Charts.values("ingress.enabled", true, "ingress.streams.readTimeoutSeconds", 86400,

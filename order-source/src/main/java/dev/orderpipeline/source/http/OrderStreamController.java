@@ -127,11 +127,9 @@ class OrderStreamController {
 			.doOnNext(counts::count)
 			.map(this::write)
 			.concatWith(Mono.fromSupplier(() -> write(counts.summary())))
-			// What the client has not read yet: at most a result per line. Reading goes
-			// on
-			// while results cannot be written, so a client that reads only once it has
-			// sent
-			// everything never waits on a server waiting on it.
+			// What the client has not read yet: at most a result per line. Reading
+			// goes on while results cannot be written, so a client that reads only
+			// once it has sent everything never waits on a server waiting on it.
 			.onBackpressureBuffer(this.maxLines + 2);
 	}
 

@@ -90,17 +90,15 @@ class OrderStreamControllerTests {
 
 	@Test
 	void answersEveryLineWithItsNumberAndOneBadLineFailsNoOther() {
-		String body = order("m-1") + "\n" // 1
-				+ "{\"medicationId\": \"m-2\", \"sender_userId\": \"" + this.sender + "\"\n" // 2:
-																								// not
-																								// JSON
-				+ "\n" // 3: blank, skipped
-				+ "{\"medicationId\": \"m-4\", \"sender_userId\": \"someone-else\"}\n" // 4
-				+ "{\"medicationId\": \"m-5\", \"sender_userId\": \"" + this.sender + "\", \"pad\": 1}\r\n" // 5
-				+ "{\"medicationId\": \"m-6\", \"sender_userId\": \"" + this.sender + "\", \"x\": \""
-				+ "y".repeat(17 * 1024) + "\"}\n" // 6: over the line limit
-				+ "[]\n" // 7
-				+ order("m-8"); // 8: no line end
+		// Line by line: 1 good; 2 not JSON; 3 blank, skipped; 4 another sender's; 5 an
+		// unknown field; 6 over the line limit; 7 not an object; 8 good, no line end.
+		String line2 = "{\"medicationId\": \"m-2\", \"sender_userId\": \"" + this.sender + "\"";
+		String line4 = "{\"medicationId\": \"m-4\", \"sender_userId\": \"someone-else\"}";
+		String line5 = "{\"medicationId\": \"m-5\", \"sender_userId\": \"" + this.sender + "\", \"pad\": 1}";
+		String line6 = "{\"medicationId\": \"m-6\", \"sender_userId\": \"" + this.sender + "\", \"x\": \""
+				+ "y".repeat(17 * 1024) + "\"}";
+		String body = order("m-1") + "\n" + line2 + "\n\n" + line4 + "\n" + line5 + "\r\n" + line6 + "\n[]\n"
+				+ order("m-8");
 		List<JsonNode> results = stream(as("orders:write"), body);
 		Map<Integer, JsonNode> byLine = byLine(results);
 		assertThat(byLine.keySet()).containsExactlyInAnyOrder(1, 2, 4, 5, 6, 7, 8);
@@ -234,9 +232,8 @@ class OrderStreamControllerTests {
 		List<JsonNode> results = new ArrayList<>();
 		Thread confirms = new Thread(() -> {
 			for (int i = 0; i < 6; i++) {
-				// As many waiting as the limit lets in (the last one alone), before one
-				// is
-				// confirmed.
+				// As many waiting as the limit lets in (the last one
+				// alone), before one is confirmed.
 				int expected = Math.min(2, 6 - i);
 				await().until(() -> waiting.size() >= expected);
 				// The order leaves the broker's hands before its confirm is answered.
