@@ -127,11 +127,10 @@ final class LoadGenerator implements AutoCloseable {
 		StringBuilder pending = new StringBuilder();
 		return client.post().uri("/orders").send(body).response((response, content) -> {
 			if (response.status().code() != 200) {
-				return content.then(Mono.fromRunnable(() -> {
-					for (int i = 0; i < count; i++) {
-						stats.record(response.status().code(), 0);
-					}
-				}));
+				// A stream refused (too many open): one refusal, then a pause before the
+				// next, as Retry-After asks.
+				stats.record(response.status().code(), 0);
+				return content.then(Mono.delay(Duration.ofSeconds(1))).then();
 			}
 			return content.asString(StandardCharsets.UTF_8).doOnNext((chunk) -> {
 				pending.append(chunk);

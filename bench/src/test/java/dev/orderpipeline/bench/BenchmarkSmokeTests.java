@@ -44,6 +44,7 @@ class BenchmarkSmokeTests {
 		assertThat(figures.at("/streamLoad/intake").asString()).isEqualTo("stream");
 		assertThat(figures.at("/streamLoad/accepted").asLong()).isPositive();
 		assertThat(figures.at("/streamLoad/stored").asLong()).isEqualTo(figures.at("/streamLoad/accepted").asLong());
+		assertThat(figures.at("/streamLoad/refused").asLong()).isZero();
 		assertThat(figures.at("/streamLoad/acceptLatencyMillis/p99").asDouble()).isPositive();
 		// The reference pipeline, and each intake as a share of it.
 		assertThat(figures.at("/reference/accepted").asLong()).isPositive();
