@@ -1,6 +1,7 @@
 package dev.orderpipeline.source.http;
 
 import java.net.URI;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +58,6 @@ import org.springframework.web.server.ServerWebExchange;
 class OrderStreamController {
 
 	private static final String NDJSON = MediaType.APPLICATION_NDJSON_VALUE;
-
-	private static final byte[] LINE_END = { '\n' };
 
 	private final OrderRequestReader reader;
 
@@ -172,8 +171,7 @@ class OrderStreamController {
 
 	private byte[] write(Object result) {
 		byte[] json = this.json.writeValueAsBytes(result);
-		byte[] line = new byte[json.length + LINE_END.length];
-		System.arraycopy(json, 0, line, 0, json.length);
+		byte[] line = Arrays.copyOf(json, json.length + 1);
 		line[json.length] = '\n';
 		return line;
 	}
