@@ -15,14 +15,17 @@ import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity.AuthorizeExchangeSpec;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.util.StringUtils;
 
@@ -45,6 +48,8 @@ public class OrderSecurity {
 	private final ObjectProvider<ReactiveJwtDecoder> decoder;
 
 	private ReactiveJwtDecoder tokens;
+
+	private ReactiveAuthenticationManager authentication;
 
 	public OrderSecurity(OrderSecurityProperties properties, OAuth2ResourceServerProperties resourceServer,
 			ProblemSecurityHandler problems, ObjectProvider<ReactiveJwtDecoder> decoder) {
@@ -113,12 +118,36 @@ public class OrderSecurity {
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance());
 	}
 
+	/**
+	 * The API chain's rules for a route that is served without the chain (see
+	 * {@link RouteSecurity}).
+	 * @param firewall the firewall the chain applies
+	 * @return the route's security
+	 */
+	public RouteSecurity routeSecurity(ServerWebExchangeFirewall firewall) {
+		return new RouteSecurity(firewall, this.problems, new BearerTokenConverter(),
+				this.properties.enabled() ? tokenAuthentication() : null, this.properties.enabled());
+	}
+
 	private void bearerTokens(ServerHttpSecurity.OAuth2ResourceServerSpec server) {
-		ReactiveJwtDecoder remembering = tokens();
 		server.authenticationEntryPoint(this.problems)
 			.accessDeniedHandler(this.problems)
 			.bearerTokenConverter(new BearerTokenConverter())
-			.jwt((jwt) -> jwt.jwtDecoder(remembering).jwtAuthenticationConverter(authenticationConverter()));
+			.jwt((jwt) -> jwt.authenticationManager(tokenAuthentication()));
+	}
+
+	/**
+	 * Who a bearer token names, and what it grants: the same for the chain and for a
+	 * route served without it; built once.
+	 * @return the authentication manager
+	 */
+	private synchronized ReactiveAuthenticationManager tokenAuthentication() {
+		if (this.authentication == null) {
+			JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(tokens());
+			manager.setJwtAuthenticationConverter(authenticationConverter());
+			this.authentication = manager;
+		}
+		return this.authentication;
 	}
 
 	/**

@@ -69,6 +69,17 @@ public class OrderSecurityAutoConfiguration {
 	}
 
 	/**
+	 * The API chain's rules for a route served without the chain.
+	 * @param security the services' security
+	 * @param firewall the chain's firewall
+	 * @return the route's security
+	 */
+	@Bean
+	RouteSecurity routeSecurity(OrderSecurity security, ServerWebExchangeFirewall firewall) {
+		return security.routeSecurity(firewall);
+	}
+
+	/**
 	 * Spring Security's own observations (a span and a timer around the filter chain,
 	 * each filter, authentication and authorization) are off: they cost more per request
 	 * than the token check, and {@code http.server.requests} already times every request

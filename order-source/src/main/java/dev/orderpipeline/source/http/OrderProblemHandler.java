@@ -134,22 +134,30 @@ class OrderProblemHandler extends ResponseEntityExceptionHandler {
 	}
 
 	/**
-	 * The answer the single-order route gives to a failure, for one order of a stream.
+	 * The answer to a failure, as the handlers above give it, for a request or an order
+	 * served outside the annotated dispatch.
 	 * @param ex why the order was not accepted
+	 * @param what what failed, for the log when the failure is unexpected
 	 * @return the status, the headers and the problem
 	 */
-	ResponseEntity<ProblemDetail> answer(Throwable ex) {
+	ResponseEntity<ProblemDetail> answer(Throwable ex, String what) {
 		if (ex instanceof InvalidOrderRequestException invalid) {
 			return invalidOrder(invalid);
 		}
 		if (ex instanceof BodyTooLargeException tooLarge) {
 			return bodyTooLarge(tooLarge);
 		}
-		if (ex instanceof TooManyLinesException tooMany) {
-			return tooManyLines(tooMany);
+		if (ex instanceof UnsupportedContentTypeException unsupported) {
+			return unsupportedContentType(unsupported);
 		}
 		if (ex instanceof SenderMismatchException mismatch) {
 			return senderMismatch(mismatch);
+		}
+		if (ex instanceof PreconditionRequiredException precondition) {
+			return preconditionRequired(precondition);
+		}
+		if (ex instanceof ChangeNotAllowedException notAllowed) {
+			return changeNotAllowed(notAllowed);
 		}
 		if (ex instanceof RateLimitedException limited) {
 			return rateLimited(limited);
@@ -157,7 +165,13 @@ class OrderProblemHandler extends ResponseEntityExceptionHandler {
 		if (ex instanceof PublishFailedException failed) {
 			return publishFailed(failed);
 		}
-		logger.error("Unexpected failure of an order in a stream", ex);
+		if (ex instanceof TooManyLinesException tooMany) {
+			return tooManyLines(tooMany);
+		}
+		if (ex instanceof TooManyStreamsException tooManyStreams) {
+			return tooManyStreams(tooManyStreams);
+		}
+		logger.error("Unexpected failure of " + what, ex);
 		return ResponseEntity.internalServerError().body(internalError());
 	}
 

@@ -152,7 +152,7 @@ class OrderStreamController {
 	}
 
 	private LineResult rejected(int line, Throwable ex) {
-		ResponseEntity<ProblemDetail> answer = this.problems.answer(ex);
+		ResponseEntity<ProblemDetail> answer = this.problems.answer(ex, "an order in a stream");
 		ProblemDetail detail = answer.getBody();
 		Map<String, Object> problem = new LinkedHashMap<>();
 		problem.put("type", detail.getType());

@@ -25,6 +25,8 @@ import reactor.core.publisher.Mono;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -45,7 +47,9 @@ import static org.mockito.Mockito.verify;
  * {@code POST /order-commands/{id}/status}: what order-source checks of a status change
  * before it publishes it (it cannot know the order), and what it publishes.
  */
-@WebFluxTest(controllers = StatusCommandController.class, properties = "orders.source.rate-limit.enabled=false")
+// The order route's filter serves OrderController's route, which this slice has not.
+@WebFluxTest(controllers = StatusCommandController.class, properties = "orders.source.rate-limit.enabled=false",
+		excludeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = SingleOrderRoute.class))
 @Import({ OrderRequestReader.class, JsonBodies.class, OrderSourceConfiguration.class, OrderMetrics.class,
 		SimpleMeterRegistry.class, SourceSecurityConfiguration.class, SenderRateLimiter.class, StatusCommands.class })
 @ImportAutoConfiguration(OrderSecurityAutoConfiguration.class)

@@ -115,6 +115,28 @@ class OrderSourceIntegrationTests {
 	}
 
 	@Test
+	void ordersAreTimedUnderTheRoutesPatternForTheDashboard() {
+		placeOrder("med-timed", "user-timed");
+		admin.purgeQueue(QUEUE);
+		// The dashboard sums http_server_requests_seconds_count by uri and status.
+		String metrics = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.managementPort)
+			.build()
+			.get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(metrics.lines()).filteredOn((line) -> line.startsWith("http_server_requests_seconds_count{"))
+			.anySatisfy((line) -> assertThat(line).contains("method=\"POST\"")
+				.contains("status=\"202\"")
+				.contains("uri=\"/orders\""));
+	}
+
+	@Test
 	void theActuatorAnswersOnTheManagementPortOnly() {
 		// On the API's port an actuator path is a request like any other: it needs a
 		// token.
