@@ -7,9 +7,10 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
-import org.springframework.security.authorization.AuthorityReactiveAuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.authorization.ReactiveAuthorizationManager;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
@@ -17,9 +18,10 @@ import org.springframework.security.web.server.authentication.ServerAuthenticati
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.header.CacheControlServerHttpHeadersWriter;
-import org.springframework.security.web.server.header.ContentTypeOptionsServerHttpHeadersWriter;
 import org.springframework.security.web.server.header.CompositeServerHttpHeadersWriter;
+import org.springframework.security.web.server.header.ContentTypeOptionsServerHttpHeadersWriter;
 import org.springframework.security.web.server.header.HttpHeaderWriterWebFilter;
+import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter;
 import org.springframework.security.web.server.header.StrictTransportSecurityServerHttpHeadersWriter;
 import org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter;
 import org.springframework.security.web.server.header.XXssProtectionServerHttpHeadersWriter;
@@ -50,24 +52,27 @@ public final class RouteSecurity {
 
 	private final ProblemSecurityHandler problems;
 
-	private final ServerAuthenticationConverter tokens;
+	private final ServerAuthenticationConverter bearerTokens;
 
 	private final ReactiveAuthenticationManager authentication;
 
 	private final boolean enabled;
 
-	/** The headers {@code ServerHttpSecurity.headers()} writes by default. */
+	/**
+	 * The headers {@code ServerHttpSecurity.headers()} writes by default (its other
+	 * writers write nothing unless configured).
+	 */
 	private final HttpHeaderWriterWebFilter headers = new HttpHeaderWriterWebFilter(
 			new CompositeServerHttpHeadersWriter(new CacheControlServerHttpHeadersWriter(),
 					new ContentTypeOptionsServerHttpHeadersWriter(),
 					new StrictTransportSecurityServerHttpHeadersWriter(), new XFrameOptionsServerHttpHeadersWriter(),
-					new XXssProtectionServerHttpHeadersWriter()));
+					new XXssProtectionServerHttpHeadersWriter(), new ReferrerPolicyServerHttpHeadersWriter()));
 
 	RouteSecurity(ServerWebExchangeFirewall firewall, ProblemSecurityHandler problems,
-			ServerAuthenticationConverter tokens, ReactiveAuthenticationManager authentication, boolean enabled) {
+			ServerAuthenticationConverter bearerTokens, ReactiveAuthenticationManager authentication, boolean enabled) {
 		this.firewall = firewall;
 		this.problems = problems;
-		this.tokens = tokens;
+		this.bearerTokens = bearerTokens;
 		this.authentication = authentication;
 		this.enabled = enabled;
 	}
@@ -75,25 +80,25 @@ public final class RouteSecurity {
 	/**
 	 * Serves a request of the route.
 	 * @param exchange the request
-	 * @param authority the authority the caller's token must grant
+	 * @param required what the caller's token must grant, as
+	 * {@code AuthorityReactiveAuthorizationManager.hasAuthority} builds it once for the
+	 * route
 	 * @param handler what the route does once the caller may: answers every outcome of
 	 * its own
 	 * @return completes once the request is answered
 	 */
-	public Mono<Void> serve(ServerWebExchange exchange, String authority,
+	public Mono<Void> serve(ServerWebExchange exchange, ReactiveAuthorizationManager<ServerWebExchange> required,
 			Function<ServerWebExchange, Mono<Void>> handler) {
 		return this.firewall.getFirewalledExchange(exchange)
 			.flatMap((checked) -> this.headers.filter(checked,
-					(admitted) -> this.enabled ? authorize(admitted, authority, handler) : handler.apply(admitted)))
+					(admitted) -> this.enabled ? authorize(admitted, required, handler) : handler.apply(admitted)))
 			.onErrorResume(ServerExchangeRejectedException.class,
 					(rejected) -> this.problems.handle(exchange, rejected));
 	}
 
-	private Mono<Void> authorize(ServerWebExchange exchange, String authority,
+	private Mono<Void> authorize(ServerWebExchange exchange, ReactiveAuthorizationManager<ServerWebExchange> required,
 			Function<ServerWebExchange, Mono<Void>> handler) {
-		AuthorityReactiveAuthorizationManager<ServerWebExchange> required = AuthorityReactiveAuthorizationManager
-			.hasAuthority(authority);
-		return this.tokens.convert(exchange)
+		return this.bearerTokens.convert(exchange)
 			.switchIfEmpty(Mono.error(() -> new AuthenticationCredentialsNotFoundException("Not Authenticated")))
 			.flatMap(this.authentication::authenticate)
 			.flatMap((caller) -> required.authorize(Mono.just(caller), exchange)
@@ -101,12 +106,20 @@ public final class RouteSecurity {
 				.switchIfEmpty(Mono.error(() -> new AccessDeniedException("Access Denied")))
 				.map((granted) -> Optional.of(caller)))
 			// Only the checks' failures are answered here: the handler answers its own.
-			.onErrorResume(AuthenticationException.class,
-					(ex) -> this.problems.commence(exchange, ex).then(Mono.just(Optional.<Authentication>empty())))
+			// The issuer out of reach is no fault of the token: as behind the chain, it
+			// is
+			// left to the server's error handling, not answered as an invalid token.
+			.onErrorResume(RouteSecurity::refusesTheToken,
+					(ex) -> this.problems.commence(exchange, (AuthenticationException) ex)
+						.then(Mono.just(Optional.<Authentication>empty())))
 			.onErrorResume(AccessDeniedException.class,
 					(ex) -> this.problems.handle(exchange, ex).then(Mono.just(Optional.<Authentication>empty())))
 			.flatMap((caller) -> caller.isEmpty() ? Mono.empty() : handler.apply(exchange)
 				.contextWrite(ReactiveSecurityContextHolder.withAuthentication(caller.get())));
+	}
+
+	private static boolean refusesTheToken(Throwable ex) {
+		return ex instanceof AuthenticationException && !(ex instanceof AuthenticationServiceException);
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -18,6 +19,18 @@ public class OrderSourceConfiguration {
 	@ConditionalOnMissingBean
 	Clock clock() {
 		return Clock.systemUTC();
+	}
+
+	/**
+	 * A client that stops sending a request's body is disconnected after
+	 * {@code orders.source.read-timeout}, so that it holds no connection, and no place of
+	 * a stream, for ever.
+	 * @param properties the intake's settings
+	 * @return the customizer of the HTTP server
+	 */
+	@Bean
+	NettyServerCustomizer requestReadTimeout(OrderSourceProperties properties) {
+		return (server) -> server.readTimeout(properties.readTimeout());
 	}
 
 }

@@ -26,19 +26,27 @@ import org.springframework.util.unit.DataSize;
  * @param rateLimit the limit of orders per sender
  * @param stream the limits of a stream of orders ({@code POST /orders} with
  * {@code application/x-ndjson})
+ * @param readTimeout longest pause between two reads of a request's body: a client that
+ * stops sending in the middle of a request, or of a stream, is disconnected (and its
+ * stream's place freed). Longer than {@code confirmTimeout}, because a stream's body is
+ * not read while its orders wait for the broker. Default 30 seconds.
  */
 @ConfigurationProperties("orders.source")
 public record OrderSourceProperties(@DefaultValue("orders-out-0") String binding,
 		@DefaultValue("http://localhost:8001") URI readApiBaseUrl, @DefaultValue("5s") Duration confirmTimeout,
 		@DefaultValue("512") int maxInFlight, @DefaultValue("16KB") DataSize maxBodySize,
 		@DefaultValue("5s") Duration retryAfter, @DefaultValue("false") boolean allowAnonymousLegacyOrders,
-		@DefaultValue RateLimit rateLimit, @DefaultValue Stream stream) {
+		@DefaultValue RateLimit rateLimit, @DefaultValue Stream stream, @DefaultValue("30s") Duration readTimeout) {
 
 	public OrderSourceProperties {
 		if (stream.maxLines() < 1 || stream.maxLines() > 1_000_000 || stream.maxInFlight() < 1
 				|| stream.maxStreams() < 1 || stream.maxStreamsPerCaller() < 1) {
 			throw new IllegalArgumentException("orders.source.stream.max-lines must be 1 to 1000000, and "
 					+ ".max-in-flight, .max-streams and .max-streams-per-caller at least 1");
+		}
+		if (readTimeout.compareTo(confirmTimeout) <= 0) {
+			throw new IllegalArgumentException("orders.source.read-timeout must be longer than "
+					+ "orders.source.confirm-timeout: a stream's body is not read while its orders wait for the broker");
 		}
 		if (readApiBaseUrl.getRawQuery() != null || readApiBaseUrl.getRawFragment() != null) {
 			throw new IllegalArgumentException("orders.source.read-api-base-url must have no query or fragment: "

@@ -73,8 +73,8 @@ class OrderController {
 			content = @Content(mediaType = MediaType.APPLICATION_NDJSON_VALUE,
 					schema = @Schema(implementation = OrderStreamController.LineResult.class)))
 	@ProblemResponses
-	// Served by SingleOrderRoute, ahead of the dispatch, but for what that route leaves
-	// to it.
+	// SingleOrderRoute serves most requests of this route ahead of the dispatch; they
+	// reach this mapping only when SingleOrderRoute.serves leaves them to it.
 	Mono<ResponseEntity<OrderAccepted>> place(ServerHttpRequest request,
 			@RequestHeader(name = OrderIds.IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
 		return accept(request, idempotencyKey, OrderChannel.API, true).map((order) -> {

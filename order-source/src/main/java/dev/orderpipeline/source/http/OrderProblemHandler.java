@@ -12,6 +12,7 @@ import dev.orderpipeline.source.intake.PreconditionRequiredException;
 import dev.orderpipeline.source.intake.RateLimitedException;
 import dev.orderpipeline.source.intake.SenderMismatchException;
 import dev.orderpipeline.source.publishing.PublishFailedException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -55,6 +56,18 @@ class OrderProblemHandler extends ResponseEntityExceptionHandler {
 		this.metrics.rejected("BODY_TOO_LARGE");
 		return fieldProblem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Body too large", ex.getMessage(),
 				List.of(new FieldError("body", ex.getMessage().substring("body ".length()))));
+	}
+
+	/**
+	 * A client that stopped sending its body for longer than
+	 * {@code orders.source.read-timeout}: the connection is closed after this answer.
+	 */
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> readTimeout(ReadTimeoutException ex) {
+		this.metrics.rejected("READ_TIMEOUT");
+		return fieldProblem(HttpStatus.REQUEST_TIMEOUT, "request-timeout", "Request body not sent in time",
+				"The request's body stopped coming for longer than orders.source.read-timeout",
+				List.of(new FieldError("body", "must keep coming until it ends")));
 	}
 
 	@ExceptionHandler
@@ -149,6 +162,9 @@ class OrderProblemHandler extends ResponseEntityExceptionHandler {
 		}
 		if (ex instanceof UnsupportedContentTypeException unsupported) {
 			return unsupportedContentType(unsupported);
+		}
+		if (ex instanceof ReadTimeoutException timeout) {
+			return readTimeout(timeout);
 		}
 		if (ex instanceof SenderMismatchException mismatch) {
 			return senderMismatch(mismatch);

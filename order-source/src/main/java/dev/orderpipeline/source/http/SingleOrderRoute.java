@@ -10,6 +10,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -20,6 +21,8 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
+import org.springframework.security.authorization.AuthorityReactiveAuthorizationManager;
+import org.springframework.security.authorization.ReactiveAuthorizationManager;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -34,8 +37,9 @@ import org.springframework.web.server.WebFilterChain;
  * would write it, failures through {@link OrderProblemHandler}.
  * <p>
  * Everything else on the route is left to the chain and the dispatch, which answer as
- * they always did: streams of orders ({@code application/x-ndjson}), and requests whose
- * {@code Accept} does not take JSON or cannot be read.
+ * they always did: streams of orders ({@code application/x-ndjson}), requests whose
+ * {@code Accept} does not take {@code application/json} or cannot be read, and requests
+ * to the management server (its own chain refuses them).
  */
 @Component
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
@@ -43,8 +47,8 @@ class SingleOrderRoute implements WebFilter, Ordered {
 
 	static final String PATH = "/orders";
 
-	private static final List<MediaType> ANSWERED = List.of(MediaType.APPLICATION_JSON,
-			MediaType.APPLICATION_PROBLEM_JSON);
+	private static final ReactiveAuthorizationManager<ServerWebExchange> WRITERS = AuthorityReactiveAuthorizationManager
+		.hasAuthority(OrderAuthorities.WRITE);
 
 	private final OrderController orders;
 
@@ -54,11 +58,16 @@ class SingleOrderRoute implements WebFilter, Ordered {
 
 	private final JsonMapper json;
 
-	SingleOrderRoute(OrderController orders, OrderProblemHandler problems, RouteSecurity security, JsonMapper json) {
+	/** This server's context: the management server's has its own, and its own chain. */
+	private final ApplicationContext context;
+
+	SingleOrderRoute(OrderController orders, OrderProblemHandler problems, RouteSecurity security, JsonMapper json,
+			ApplicationContext context) {
 		this.orders = orders;
 		this.problems = problems;
 		this.security = security;
 		this.json = json;
+		this.context = context;
 	}
 
 	@Override
@@ -68,41 +77,47 @@ class SingleOrderRoute implements WebFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		ServerHttpRequest request = exchange.getRequest();
-		if (!serves(request)) {
+		if (exchange.getApplicationContext() != this.context || !serves(exchange.getRequest())) {
 			return chain.filter(exchange);
 		}
-		// The route's pattern, for http.server.requests, as the dispatch would set it.
-		ServerRequestObservationContext.findCurrent(exchange.getAttributes())
-			.ifPresent((context) -> context.setPathPattern(PATH));
-		return this.security.serve(exchange, OrderAuthorities.WRITE, this::place);
+		return this.security.serve(exchange, WRITERS, this::place);
 	}
 
 	private Mono<Void> place(ServerWebExchange exchange) {
+		// The route's pattern, for http.server.requests, as the dispatch sets it: once
+		// the caller is let through.
+		ServerRequestObservationContext.findCurrent(exchange.getAttributes())
+			.ifPresent((context) -> context.setPathPattern(PATH));
 		ServerHttpRequest request = exchange.getRequest();
-		ServerHttpResponse response = exchange.getResponse();
 		return this.orders.place(request, idempotencyKey(request.getHeaders()))
-			.flatMap((accepted) -> write(response, accepted, MediaType.APPLICATION_JSON))
-			.onErrorResume((ex) -> {
-				ResponseEntity<ProblemDetail> answer = this.problems.answer(ex, "POST " + PATH);
-				ProblemDetail problem = answer.getBody();
-				if (problem != null && problem.getInstance() == null) {
-					problem.setInstance(URI.create(request.getPath().value()));
-				}
-				return write(response, answer, MediaType.APPLICATION_PROBLEM_JSON);
-			});
+			.<ResponseEntity<?>>map((accepted) -> accepted)
+			.onErrorResume((ex) -> Mono.just(problem(ex, request)))
+			.flatMap((answer) -> write(exchange.getResponse(), answer));
 	}
 
-	private Mono<Void> write(ServerHttpResponse response, ResponseEntity<?> answer, MediaType type) {
-		response.setStatusCode(answer.getStatusCode());
-		response.getHeaders().putAll(answer.getHeaders());
-		response.getHeaders().setContentType(type);
+	private ResponseEntity<ProblemDetail> problem(Throwable ex, ServerHttpRequest request) {
+		ResponseEntity<ProblemDetail> answer = this.problems.answer(ex, "POST " + PATH);
+		ProblemDetail problem = answer.getBody();
+		if (problem != null && problem.getInstance() == null) {
+			problem.setInstance(URI.create(request.getPath().value()));
+		}
+		return answer;
+	}
+
+	private Mono<Void> write(ServerHttpResponse response, ResponseEntity<?> answer) {
 		byte[] body = this.json.writeValueAsBytes(answer.getBody());
+		response.setStatusCode(answer.getStatusCode());
+		HttpHeaders headers = response.getHeaders();
+		headers.putAll(answer.getHeaders());
+		headers.setContentType((answer.getBody() instanceof ProblemDetail) ? MediaType.APPLICATION_PROBLEM_JSON
+				: MediaType.APPLICATION_JSON);
+		headers.setContentLength(body.length);
 		return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
 	}
 
 	/**
-	 * A single order on this route, answerable in JSON.
+	 * A single order on this route, answerable in JSON (the route produces
+	 * {@code application/json}).
 	 */
 	private static boolean serves(ServerHttpRequest request) {
 		if (request.getMethod() != HttpMethod.POST || !PATH.equals(request.getPath().pathWithinApplication().value())) {
@@ -121,8 +136,7 @@ class SingleOrderRoute implements WebFilter, Ordered {
 		try {
 			List<MediaType> accepted = headers.getAccept();
 			return accepted.isEmpty() || accepted.stream()
-				.anyMatch((type) -> ANSWERED.stream()
-					.anyMatch((answered) -> type.isCompatibleWith(answered) && type.getQualityValue() > 0));
+				.anyMatch((type) -> type.isCompatibleWith(MediaType.APPLICATION_JSON) && type.getQualityValue() > 0);
 		}
 		catch (InvalidMediaTypeException ex) {
 			return false;

@@ -137,6 +137,22 @@ class OrderSourceIntegrationTests {
 	}
 
 	@Test
+	void theManagementPortPlacesNoOrder() {
+		WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.managementPort)
+			.build()
+			.post()
+			.uri("/orders")
+			.headers((headers) -> headers.setBearerAuth(TestTokens.shared().token("user-mgmt", "orders:write")))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"medicationId\": \"med-mgmt\", \"sender_userId\": \"user-mgmt\"}")
+			.exchange()
+			.expectStatus()
+			// Refused by the management server's own chain: placed, it would be 202.
+			.isForbidden();
+	}
+
+	@Test
 	void theActuatorAnswersOnTheManagementPortOnly() {
 		// On the API's port an actuator path is a request like any other: it needs a
 		// token.
