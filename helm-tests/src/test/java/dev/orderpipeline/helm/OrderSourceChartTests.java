@@ -18,13 +18,14 @@ class OrderSourceChartTests {
 		Map<String, String> settings = Charts
 			.render(Charts.SOURCE,
 					Charts.values("readApiBaseUrl", "https://orders.example.com", "maxInFlight", 256, "confirmTimeout",
-							"3s", "queue", "orders_v2"))
+							"3s", "readTimeout", "20s", "queue", "orders_v2"))
 			.one(ConfigMap.class)
 			.getData();
 
 		assertThat(settings).containsEntry("ORDERS_SOURCE_READ_API_BASE_URL", "https://orders.example.com")
 			.containsEntry("ORDERS_SOURCE_MAX_IN_FLIGHT", "256")
 			.containsEntry("ORDERS_SOURCE_CONFIRM_TIMEOUT", "3s")
+			.containsEntry("ORDERS_SOURCE_READ_TIMEOUT", "20s")
 			.containsEntry("ORDERS_QUEUE", "orders_v2")
 			// Its broker user may only publish (see the README's broker permissions).
 			.containsEntry("SPRING_PROFILES_ACTIVE", "publish-only");

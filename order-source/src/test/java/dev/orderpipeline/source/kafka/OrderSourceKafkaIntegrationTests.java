@@ -48,7 +48,7 @@ import static org.awaitility.Awaitility.await;
 		properties = { "orders.binder=kafka", "management.server.port=0",
 				// The first order creates the topic (the binding is made on the first
 				// send).
-				"orders.source.confirm-timeout=30s" })
+				"orders.source.confirm-timeout=30s", "orders.source.read-timeout=60s" })
 @AutoConfigureWebTestClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OrderSourceKafkaIntegrationTests {

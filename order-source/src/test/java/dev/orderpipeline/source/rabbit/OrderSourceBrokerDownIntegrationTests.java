@@ -22,7 +22,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "spring.rabbitmq.host=127.0.0.1",
-				"orders.source.confirm-timeout=30s" })
+				"orders.source.confirm-timeout=30s", "orders.source.read-timeout=60s" })
 @AutoConfigureWebTestClient
 class OrderSourceBrokerDownIntegrationTests {
 
