@@ -106,9 +106,8 @@ public final class RouteSecurity {
 				.switchIfEmpty(Mono.error(() -> new AccessDeniedException("Access Denied")))
 				.map((granted) -> Optional.of(caller)))
 			// Only the checks' failures are answered here: the handler answers its own.
-			// The issuer out of reach is no fault of the token: as behind the chain, it
-			// is
-			// left to the server's error handling, not answered as an invalid token.
+			// An issuer out of reach is no fault of the token: as behind the chain,
+			// it is left to the server's error handling, not called an invalid token.
 			.onErrorResume(RouteSecurity::refusesTheToken,
 					(ex) -> this.problems.commence(exchange, (AuthenticationException) ex)
 						.then(Mono.just(Optional.<Authentication>empty())))
