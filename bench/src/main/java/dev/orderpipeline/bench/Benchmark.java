@@ -123,9 +123,8 @@ public final class Benchmark {
 					Map.of(), this.options.heap());
 			try (ServiceProcess source = ServiceProcess.start("order-source", this.options.sourceJar(), logs,
 					Stream.concat(common.stream(), Stream.of("--orders.source.max-in-flight=4096",
-							// One sender places every order of a phase, in as many
-							// streams
-							// at once as asked.
+							// One sender places every order of a phase, in
+							// as many streams at once as asked.
 							"--orders.source.rate-limit.enabled=false",
 							"--orders.source.stream.max-streams=" + Math.max(16, this.options.streams()),
 							"--orders.source.stream.max-streams-per-caller=" + this.options.streams()))
