@@ -15,7 +15,7 @@ public final class GoldenSamples {
 
 	/** Valid {@link OrderPlaced} messages as order-source publishes them. */
 	public static final List<String> ORDER_PLACED = List.of("order-placed-api.json", "order-placed-legacy-http.json",
-			"order-placed-history.json");
+			"order-placed-history.json", "order-placed-legacy-migration.json");
 
 	/** Valid {@link NewOrder} bodies as legacy clients and publishers send them. */
 	public static final List<String> LEGACY_ORDERS = List.of("legacy-order.json", "legacy-order-without-status.json",

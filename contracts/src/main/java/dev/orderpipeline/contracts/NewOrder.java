@@ -39,6 +39,17 @@ public record NewOrder(String medicationId, @JsonProperty(OrderPlaced.SENDER_FIE
 	}
 
 	/**
+	 * The id of an order migrated from a row of the legacy system's table: a name-based
+	 * UUID of the row's id, in a namespace of its own, so that a row migrated again (a
+	 * migration restarted) names the same order and is stored once.
+	 * @param rowId the legacy row's id, as text
+	 * @return the order's id
+	 */
+	public static UUID idForLegacyRow(String rowId) {
+		return UUID.nameUUIDFromBytes(("order-pipeline/legacy-row\n" + rowId).getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
 	 * The event for this order.
 	 * @param orderId the id to give it
 	 * @param createdAt when it was accepted
@@ -47,6 +58,19 @@ public record NewOrder(String medicationId, @JsonProperty(OrderPlaced.SENDER_FIE
 	 */
 	public OrderPlaced toEvent(UUID orderId, Instant createdAt, OrderChannel channel) {
 		return new OrderPlaced(orderId, this.medicationId, this.senderUserId, this.status, createdAt, channel);
+	}
+
+	/**
+	 * The event for this order migrated from a row of the legacy system's table, with the
+	 * row's times as stored there.
+	 * @param rowId the legacy row's id, as text
+	 * @param createdAt the row's creation time
+	 * @param updatedAt the row's last change
+	 * @return the event, on the channel {@link OrderChannel#LEGACY_MIGRATION}
+	 */
+	public OrderPlaced toMigratedEvent(String rowId, Instant createdAt, Instant updatedAt) {
+		return new OrderPlaced(idForLegacyRow(rowId), this.medicationId, this.senderUserId, this.status, createdAt,
+				OrderChannel.LEGACY_MIGRATION, updatedAt);
 	}
 
 }

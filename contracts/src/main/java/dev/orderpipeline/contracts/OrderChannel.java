@@ -15,6 +15,14 @@ public enum OrderChannel {
 	 * Published straight to {@code create_order_queue} by a legacy publisher (default
 	 * exchange, no order id).
 	 */
-	LEGACY_QUEUE
+	LEGACY_QUEUE,
+
+	/**
+	 * Copied from the legacy system's stored orders by the migration command, through a
+	 * stream of {@code POST /orders} under the scope {@code orders:migrate}. Its
+	 * {@code createdAt} and {@code updatedAt} are the legacy row's as stored, which the
+	 * legacy consumer set to its own start time: not when the order was placed.
+	 */
+	LEGACY_MIGRATION
 
 }

@@ -64,6 +64,30 @@ class OrderPlacedTests {
 	}
 
 	@Test
+	void aMigratedRowBecomesAnEventUnderTheIdOfItsRowWithItsTimes() {
+		Instant created = Instant.parse("2024-03-18T09:41:07.512Z");
+		Instant updated = Instant.parse("2024-03-19T10:00:00Z");
+		NewOrder order = new NewOrder("m", "u", List.of(OrderStatus.PENDING, OrderStatus.APPROVED));
+		OrderPlaced event = order.toMigratedEvent("42", created, updated);
+		assertThat(event).isEqualTo(new OrderPlaced(NewOrder.idForLegacyRow("42"), "m", "u",
+				List.of(OrderStatus.PENDING, OrderStatus.APPROVED), created, OrderChannel.LEGACY_MIGRATION, updated));
+		assertThat(event.lastChangedAt()).isEqualTo(updated);
+		assertThat(order.toMigratedEvent("42", created, updated).orderId()).isEqualTo(event.orderId());
+		assertThat(NewOrder.idForLegacyRow("43")).isNotEqualTo(event.orderId());
+		// A row id and a message id of the same text name different orders.
+		assertThat(NewOrder.idForMessage("42")).isNotEqualTo(event.orderId());
+	}
+
+	@Test
+	void anOrderWithoutUpdatedAtLastChangedWhenCreatedAndWritesNoUpdatedAt() {
+		Instant at = Instant.parse("2026-11-24T08:00:00Z");
+		OrderPlaced event = new OrderPlaced(UUID.randomUUID(), "m", "u", List.of(OrderStatus.PENDING), at,
+				OrderChannel.API);
+		assertThat(event.lastChangedAt()).isEqualTo(at);
+		assertThat(json.readTree(json.writeValueAsString(event)).has("updatedAt")).isFalse();
+	}
+
+	@Test
 	void statusIsCopiedSoTheEventCannotChangeAfterwards() {
 		List<OrderStatus> status = new ArrayList<>(List.of(OrderStatus.PENDING));
 		OrderPlaced event = new OrderPlaced(UUID.randomUUID(), "m", "u", status, Instant.now(), OrderChannel.API);

@@ -20,6 +20,14 @@ public final class OrderAuthorities {
 	 */
 	public static final String BULK = "SCOPE_orders:bulk";
 
+	/**
+	 * Scope of the identity that migrates the legacy system's stored orders: each line of
+	 * its streams names any sender and gives the legacy row's id and times, and is stored
+	 * as migrated; placing them still needs {@link #WRITE}. Every stream under it is
+	 * logged.
+	 */
+	public static final String MIGRATE = "SCOPE_orders:migrate";
+
 	/** Scope to read one's own orders. */
 	public static final String READ = "SCOPE_orders:read";
 

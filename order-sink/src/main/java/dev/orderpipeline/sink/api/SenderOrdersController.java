@@ -80,8 +80,8 @@ class SenderOrdersController {
 			@Parameter(description = "The sender, percent-encoded") @PathVariable String sender,
 			@Parameter(description = "Only orders at this status of their lifecycle") @RequestParam(
 					required = false) String status,
-			@Parameter(description = "Only orders that came in through this channel: API, LEGACY_HTTP or "
-					+ "LEGACY_QUEUE") @RequestParam(required = false) String channel,
+			@Parameter(description = "Only orders that came in through this channel: API, LEGACY_HTTP, "
+					+ "LEGACY_QUEUE or LEGACY_MIGRATION") @RequestParam(required = false) String channel,
 			@Parameter(description = "Only orders created at or after this instant (ISO-8601, UTC: "
 					+ "2026-12-01T00:00:00Z)") @RequestParam(required = false) String since,
 			@Parameter(description = "Orders on a page: 1 to " + MAX_LIMIT + ", " + DEFAULT_LIMIT

@@ -35,7 +35,7 @@ public class OrderStore {
 
 	private static final String ON_CONFLICT = " ON CONFLICT (order_id) DO NOTHING RETURNING order_id";
 
-	private static final int PARAMETERS_PER_ROW = 7;
+	private static final int PARAMETERS_PER_ROW = 8;
 
 	private final DatabaseClient database;
 
@@ -71,6 +71,7 @@ public class OrderStore {
 			values.add(order.status().stream().map(OrderStatus::name).toArray(String[]::new));
 			values.add(order.channel().name());
 			values.add(order.createdAt());
+			values.add(order.lastChangedAt());
 			values.add(Parameter.fromOrEmpty(row.traceId(), String.class));
 		}
 		List<OrderPlaced> orders = rows.stream().map(Row::order).toList();
@@ -107,11 +108,10 @@ public class OrderStore {
 		for (int row = 0; row < rows; row++) {
 			int p = row * PARAMETERS_PER_ROW;
 			sql.append((row > 0) ? ", (" : "(");
-			// $1..$6, then created_at again as updated_at, then the trace id
-			for (int i = 1; i <= 6; i++) {
+			for (int i = 1; i < PARAMETERS_PER_ROW; i++) {
 				sql.append('$').append(p + i).append(", ");
 			}
-			sql.append('$').append(p + 6).append(", $").append(p + 7).append(')');
+			sql.append('$').append(p + PARAMETERS_PER_ROW).append(')');
 		}
 		return sql.append(ON_CONFLICT).toString();
 	}

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import dev.orderpipeline.contracts.NewOrder;
 import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
 import dev.orderpipeline.contracts.OrderStatus;
@@ -59,6 +60,23 @@ class OrderStoreTests {
 			assertThat(stored.createdAt()).isEqualTo(second.createdAt());
 			assertThat(stored.updatedAt()).isEqualTo(second.createdAt());
 			assertThat(stored.storedAt()).isBetween(start, Instant.now().plusSeconds(1));
+		}).verifyComplete();
+	}
+
+	@Test
+	void aMigratedOrderKeepsTheLegacyRowsTimesAndIsMarkedMigrated() {
+		Instant created = Instant.parse("2024-03-18T09:41:07.512Z");
+		Instant updated = Instant.parse("2024-03-19T10:00:00.250Z");
+		OrderPlaced migrated = new NewOrder("med-1", "user-" + UUID.randomUUID(), null)
+			.toMigratedEvent(UUID.randomUUID().toString(), created, updated);
+		this.store.store(List.of(migrated))
+			.as(StepVerifier::create)
+			.expectNext(new OrderStore.StoreResult(1, 0, 0))
+			.verifyComplete();
+		this.repository.findById(migrated.orderId()).as(StepVerifier::create).assertNext((stored) -> {
+			assertThat(stored.channel()).isEqualTo(OrderChannel.LEGACY_MIGRATION);
+			assertThat(stored.createdAt()).isEqualTo(created);
+			assertThat(stored.updatedAt()).isEqualTo(updated);
 		}).verifyComplete();
 	}
 

@@ -62,7 +62,12 @@ class OrderController {
 					+ "the counts. One bad line never fails the others. At most orders.source.stream.max-lines orders "
 					+ "per stream, each line at most orders.source.max-body-size. Needs scope orders:write; "
 					+ "sender_userId must be the token's subject; each order counts against the sender's rate limit "
-					+ "(in a stream with scope orders:bulk, the larger bulk allowance).",
+					+ "(in a stream with scope orders:bulk, the larger bulk allowance). A stream whose token has "
+					+ "scope orders:migrate migrates the legacy system's stored orders: each line names any sender, "
+					+ "gives the legacy row's id as its idempotencyKey (the order's id follows from it, so a row "
+					+ "migrated again is stored once), its createdAt and optionally updatedAt, and any legacy status "
+					+ "list; the order is stored on channel LEGACY_MIGRATION with those times and counts against the "
+					+ "caller's bulk allowance. createdAt or updatedAt from any other token: 403.",
 			requestBody = @RequestBody(required = true, content = {
 					@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 							schema = @Schema(implementation = NewOrder.class)),

@@ -7,6 +7,7 @@ import dev.orderpipeline.source.OrderSourceProperties;
 import dev.orderpipeline.source.intake.ChangeNotAllowedException;
 import dev.orderpipeline.source.intake.FieldError;
 import dev.orderpipeline.source.intake.InvalidOrderRequestException;
+import dev.orderpipeline.source.intake.MigrationNotAllowedException;
 import dev.orderpipeline.source.intake.OrderMetrics;
 import dev.orderpipeline.source.intake.PreconditionRequiredException;
 import dev.orderpipeline.source.intake.RateLimitedException;
@@ -82,6 +83,17 @@ class OrderProblemHandler extends ResponseEntityExceptionHandler {
 		this.metrics.rejected("SENDER_MISMATCH");
 		return fieldProblem(HttpStatus.FORBIDDEN, "sender-mismatch", "Order in another sender's name", ex.getMessage(),
 				List.of(new FieldError("sender_userId", "must be the token's subject")));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> migrationNotAllowed(MigrationNotAllowedException ex) {
+		this.metrics.rejected("MIGRATION_NOT_ALLOWED");
+		return fieldProblem(HttpStatus.FORBIDDEN, "migration-not-allowed", "Only a migration gives this",
+				ex.getMessage(),
+				ex.getFields()
+					.stream()
+					.map((field) -> new FieldError(field, "needs a token with the scope orders:migrate"))
+					.toList());
 	}
 
 	@ExceptionHandler
@@ -168,6 +180,9 @@ class OrderProblemHandler extends ResponseEntityExceptionHandler {
 		}
 		if (ex instanceof SenderMismatchException mismatch) {
 			return senderMismatch(mismatch);
+		}
+		if (ex instanceof MigrationNotAllowedException notMigration) {
+			return migrationNotAllowed(notMigration);
 		}
 		if (ex instanceof PreconditionRequiredException precondition) {
 			return preconditionRequired(precondition);

@@ -4,6 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +24,7 @@ import dev.orderpipeline.contracts.OrderStatus;
 import dev.orderpipeline.contracts.StatusChangeRequested;
 import dev.orderpipeline.source.intake.FieldError;
 import dev.orderpipeline.source.intake.InvalidOrderRequestException;
+import dev.orderpipeline.source.intake.MigrationNotAllowedException;
 import dev.orderpipeline.source.intake.OrderIds;
 import dev.orderpipeline.source.intake.StatusCommands;
 import tools.jackson.core.JacksonException;
@@ -59,6 +64,17 @@ class OrderRequestReader {
 
 	private static final Set<String> KNOWN_LINE_FIELDS = Set.of(MEDICATION, OrderPlaced.SENDER_FIELD, STATUS, LINE_KEY);
 
+	/** A migrated order's creation time, as the legacy row holds it. */
+	static final String CREATED_AT = "createdAt";
+
+	/** A migrated order's last change, as the legacy row holds it. */
+	static final String UPDATED_AT = "updatedAt";
+
+	private static final List<String> MIGRATION_TIMES = List.of(CREATED_AT, UPDATED_AT);
+
+	private static final Set<String> KNOWN_MIGRATION_FIELDS = Set.of(MEDICATION, OrderPlaced.SENDER_FIELD, STATUS,
+			LINE_KEY, CREATED_AT, UPDATED_AT);
+
 	private static final String STATUS_VALUES = Arrays.stream(OrderStatus.values())
 		.map(Enum::name)
 		.collect(Collectors.joining(", "));
@@ -95,11 +111,35 @@ class OrderRequestReader {
 	 * @param line the line, without its end
 	 * @return the order and its key
 	 * @throws InvalidOrderRequestException naming every field at fault
+	 * @throws MigrationNotAllowedException if the line gives a migration's times
 	 */
 	StreamedOrder readLine(byte[] line) {
+		return readLine(line, false);
+	}
+
+	/**
+	 * Reads one line of a stream of orders.
+	 * @param line the line, without its end
+	 * @param migration whether the stream migrates the legacy system's stored orders: the
+	 * line then gives the legacy row's id as its {@code idempotencyKey} and its
+	 * {@code createdAt} (and {@code updatedAt}, if it has one), and its {@code status} is
+	 * the legacy list, whatever it holds; otherwise the line is an order under the API
+	 * route's rules, with its own optional {@code idempotencyKey}
+	 * @return the order, its key and, in a migration, its times
+	 * @throws InvalidOrderRequestException naming every field at fault
+	 * @throws MigrationNotAllowedException if the line gives a migration's times outside
+	 * a migration
+	 */
+	StreamedOrder readLine(byte[] line, boolean migration) {
 		JsonNode root = parse(line);
+		if (!migration && root.isObject()) {
+			List<String> times = MIGRATION_TIMES.stream().filter(root::has).toList();
+			if (!times.isEmpty()) {
+				throw new MigrationNotAllowedException(times);
+			}
+		}
 		List<FieldError> errors = new ArrayList<>();
-		NewOrder order = order(root, true, KNOWN_LINE_FIELDS, errors);
+		NewOrder order = order(root, !migration, migration ? KNOWN_MIGRATION_FIELDS : KNOWN_LINE_FIELDS, errors);
 		String key = null;
 		JsonNode keyNode = root.get(LINE_KEY);
 		if (keyNode != null && !keyNode.isNull()) {
@@ -115,19 +155,56 @@ class OrderRequestReader {
 				errors.add(new FieldError(LINE_KEY, "must be a string"));
 			}
 		}
+		else if (migration) {
+			errors.add(new FieldError(LINE_KEY, "is required in a migration: the legacy row's id"));
+		}
+		Instant createdAt = null;
+		Instant updatedAt = null;
+		if (migration) {
+			createdAt = time(root, CREATED_AT, true, errors);
+			updatedAt = time(root, UPDATED_AT, false, errors);
+		}
 		if (!errors.isEmpty()) {
 			throw new InvalidOrderRequestException(errors);
 		}
-		return new StreamedOrder(order, key);
+		return new StreamedOrder(order, key, createdAt, updatedAt);
 	}
 
 	/**
 	 * An order read from a stream.
 	 *
 	 * @param order the order
-	 * @param idempotencyKey its key, or {@code null}
+	 * @param idempotencyKey its key, or {@code null}; in a migration, the legacy row's id
+	 * @param createdAt in a migration, the legacy row's creation time; else {@code null}
+	 * @param updatedAt in a migration, the legacy row's last change if it gave one; else
+	 * {@code null}
 	 */
-	record StreamedOrder(NewOrder order, String idempotencyKey) {
+	record StreamedOrder(NewOrder order, String idempotencyKey, Instant createdAt, Instant updatedAt) {
+	}
+
+	private static Instant time(JsonNode root, String field, boolean required, List<FieldError> errors) {
+		JsonNode node = root.get(field);
+		if (node == null || node.isNull()) {
+			if (required) {
+				errors.add(new FieldError(field, "is required in a migration: the legacy row's time as stored"));
+			}
+			return null;
+		}
+		Instant time = node.isString() ? parseTime(node.stringValue()) : null;
+		if (time == null) {
+			errors
+				.add(new FieldError(field, "must be a time with its offset (RFC 3339), like 2024-03-18T09:41:07.512Z"));
+		}
+		return time;
+	}
+
+	private static Instant parseTime(String text) {
+		try {
+			return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+		}
+		catch (DateTimeParseException ex) {
+			return null;
+		}
 	}
 
 	private NewOrder order(JsonNode root, boolean apiRoute, Set<String> knownFields, List<FieldError> errors) {

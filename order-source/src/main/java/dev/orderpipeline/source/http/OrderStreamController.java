@@ -1,14 +1,17 @@
 package dev.orderpipeline.source.http;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -18,12 +21,16 @@ import dev.orderpipeline.security.Caller;
 import dev.orderpipeline.security.OrderAuthorities;
 import dev.orderpipeline.source.OrderSourceProperties;
 import dev.orderpipeline.source.intake.InvalidOrderRequestException;
+import dev.orderpipeline.source.intake.MigrationNotAllowedException;
 import dev.orderpipeline.source.intake.OrderIds;
 import dev.orderpipeline.source.intake.OrderIntake;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
@@ -53,9 +60,17 @@ import org.springframework.web.server.ServerWebExchange;
  * {@code orders.source.stream.max-lines}: a client that reads nothing before it has sent
  * everything (curl, most HTTP/1.1 clients, proxies that buffer request bodies) never
  * stops the stream.
+ * <p>
+ * A token with the scope {@code orders:migrate} migrates the legacy system's stored
+ * orders: each line names any sender and gives the legacy row's id (as its
+ * {@code idempotencyKey}) and times, and is stored on the channel
+ * {@code LEGACY_MIGRATION}. Every such stream is logged, with its caller and counts; the
+ * times from any other token are refused (403).
  */
 @RestController
 class OrderStreamController {
+
+	private static final Log logger = LogFactory.getLog(OrderStreamController.class);
 
 	private static final String NDJSON = MediaType.APPLICATION_NDJSON_VALUE;
 
@@ -102,27 +117,34 @@ class OrderStreamController {
 		}
 		ServerHttpResponse response = exchange.getResponse();
 		return Caller.current().flatMap((caller) -> {
-			Runnable slot = this.slots.take(caller.map(Authentication::getName).orElse(""));
+			String name = caller.map(Authentication::getName).orElse("");
+			Runnable slot = this.slots.take(name);
+			StreamMode mode = StreamMode.of(caller);
+			Counts counts = new Counts();
+			long started = System.nanoTime();
+			if (mode.migration()) {
+				logger.info("Migration stream opened by " + name);
+			}
 			response.setStatusCode(HttpStatus.OK);
 			response.getHeaders().setContentType(MediaType.APPLICATION_NDJSON);
+			// Audited once every line is answered (or the client went away), not once
+			// the answer is written: a transport may finish writing at its own time.
 			return response
-				.writeWith(results(exchange.getRequest(), caller).map((line) -> response.bufferFactory().wrap(line)))
+				.writeWith(results(exchange.getRequest(), caller.map(Authentication::getName), mode, counts).doFinally(
+						(signal) -> audit(name, mode, counts, signal, Duration.ofNanos(System.nanoTime() - started)))
+					.map((line) -> response.bufferFactory().wrap(line)))
 				.doFinally((signal) -> slot.run());
 		});
 	}
 
-	private Flux<byte[]> results(ServerHttpRequest request, Optional<Authentication> caller) {
-		Optional<String> name = caller.map(Authentication::getName);
-		OrderIntake.Allowance allowance = caller.filter(OrderStreamController::hasBulkScope).isPresent()
-				? OrderIntake.Allowance.BULK : OrderIntake.Allowance.SENDER;
-		Counts counts = new Counts();
+	private Flux<byte[]> results(ServerHttpRequest request, Optional<String> caller, StreamMode mode, Counts counts) {
 		AtomicBoolean limitAnswered = new AtomicBoolean();
 		// Past the most lines the body is still read, so that a client still sending is
 		// not cut off before it reads its answers, but only up to what the most lines of
 		// the largest size would be (and no more than 2 GB, so line numbers stay ints).
 		long budget = Math.min((long) this.maxLines * (this.maxLineSize + 2), Integer.MAX_VALUE);
 		return NdjsonLines.split(request.getBody(), this.maxLineSize, budget)
-			.flatMap((line) -> answer(line, limitAnswered, name, allowance), this.maxInFlight)
+			.flatMap((line) -> answer(line, limitAnswered, caller, mode, counts), this.maxInFlight)
 			.doOnNext(counts::count)
 			.map(this::write)
 			.concatWith(Mono.fromSupplier(() -> write(counts.summary())))
@@ -133,7 +155,7 @@ class OrderStreamController {
 	}
 
 	private Mono<LineResult> answer(NdjsonLines.Line line, AtomicBoolean limitAnswered, Optional<String> caller,
-			OrderIntake.Allowance allowance) {
+			StreamMode mode, Counts counts) {
 		if (line.number() > this.maxLines || line.overBudget()) {
 			// The first line past the limit is answered; those after it are not.
 			return limitAnswered.compareAndSet(false, true)
@@ -143,12 +165,40 @@ class OrderStreamController {
 			return Mono.just(rejected(line.number(), new BodyTooLargeException(this.maxLineSize)));
 		}
 		return Mono.defer(() -> {
-			OrderRequestReader.StreamedOrder streamed = this.reader.readLine(line.bytes());
-			return this.intake.place(streamed.order(), caller, streamed.idempotencyKey(), OrderChannel.API, allowance);
+			OrderRequestReader.StreamedOrder streamed = this.reader.readLine(line.bytes(), mode.migration());
+			if (mode.migration()) {
+				return this.intake.migrate(streamed.order(), caller.orElseThrow(), streamed.idempotencyKey(),
+						streamed.createdAt(), streamed.updatedAt());
+			}
+			return this.intake.place(streamed.order(), caller, streamed.idempotencyKey(), OrderChannel.API,
+					mode.allowance());
 		}).map((order) -> {
 			URI location = URI.create(this.storedOrders + order.orderId());
 			return new LineResult(line.number(), LineResult.ACCEPTED, order.orderId(), location, null);
-		}).onErrorResume((ex) -> Mono.just(rejected(line.number(), ex)));
+		}).onErrorResume((ex) -> {
+			if (ex instanceof MigrationNotAllowedException) {
+				counts.refusedMigration.incrementAndGet();
+			}
+			return Mono.just(rejected(line.number(), ex));
+		});
+	}
+
+	/**
+	 * Logs every migration stream, and every stream that tried to give a migration's
+	 * times without the scope: who, when (the log's time), how many and how long.
+	 */
+	private static void audit(String caller, StreamMode mode, Counts counts, SignalType signal, Duration took) {
+		StreamSummary summary = counts.summary();
+		String ending = (signal == SignalType.ON_COMPLETE) ? "ended" : "was cut off (" + signal + ")";
+		if (mode.migration()) {
+			logger.info("Migration stream by " + caller + " " + ending + " after " + took.toMillis() + " ms: "
+					+ summary.orders() + " orders, " + summary.accepted() + " accepted, " + summary.rejected()
+					+ " rejected");
+		}
+		else if (counts.refusedMigration.get() > 0) {
+			logger.warn("Stream by " + caller + " gave a migration's times on " + counts.refusedMigration.get()
+					+ " lines without the scope orders:migrate: refused");
+		}
 	}
 
 	private LineResult rejected(int line, Throwable ex) {
@@ -176,11 +226,24 @@ class OrderStreamController {
 		return line;
 	}
 
-	private static boolean hasBulkScope(Authentication caller) {
-		return caller.getAuthorities()
-			.stream()
-			.map(GrantedAuthority::getAuthority)
-			.anyMatch(OrderAuthorities.BULK::equals);
+	/**
+	 * What a stream's token makes of its lines.
+	 *
+	 * @param allowance the allowance its orders count against
+	 * @param migration whether its lines migrate the legacy system's orders (scope
+	 * {@code orders:migrate})
+	 */
+	private record StreamMode(OrderIntake.Allowance allowance, boolean migration) {
+
+		static StreamMode of(Optional<Authentication> caller) {
+			Set<String> authorities = caller.stream()
+				.flatMap((authentication) -> authentication.getAuthorities().stream())
+				.map(GrantedAuthority::getAuthority)
+				.collect(Collectors.toSet());
+			return new StreamMode(authorities.contains(OrderAuthorities.BULK) ? OrderIntake.Allowance.BULK
+					: OrderIntake.Allowance.SENDER, authorities.contains(OrderAuthorities.MIGRATE));
+		}
+
 	}
 
 	/** The counts of one stream, for its summary. */
@@ -189,6 +252,9 @@ class OrderStreamController {
 		private final AtomicInteger accepted = new AtomicInteger();
 
 		private final AtomicInteger rejected = new AtomicInteger();
+
+		/** Lines refused for giving a migration's times without the scope. */
+		private final AtomicInteger refusedMigration = new AtomicInteger();
 
 		void count(LineResult result) {
 			(LineResult.ACCEPTED.equals(result.result()) ? this.accepted : this.rejected).incrementAndGet();
@@ -245,12 +311,18 @@ class OrderStreamController {
 	 * @param senderUserId the sender: the token's subject
 	 * @param status {@code ["PENDING"]} or left out
 	 * @param idempotencyKey the order's idempotency key, as the {@code Idempotency-Key}
-	 * of a single order
+	 * of a single order; in a migration, the legacy row's id (required)
+	 * @param createdAt in a migration only: the legacy row's creation time (required)
+	 * @param updatedAt in a migration only: the legacy row's last change
 	 */
 	@Schema(name = "StreamedOrder")
 	record StreamedOrderLine(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String medicationId,
 			@JsonProperty("sender_userId") @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String senderUserId,
-			List<String> status, String idempotencyKey) {
+			List<String> status, String idempotencyKey,
+			@Schema(description = "Only under the scope orders:migrate, and then required: the legacy row's "
+					+ "creation time (RFC 3339)", format = "date-time") String createdAt,
+			@Schema(description = "Only under the scope orders:migrate: the legacy row's last change (RFC 3339)",
+					format = "date-time") String updatedAt) {
 
 	}
 

@@ -75,6 +75,38 @@ public class OrderIntake {
 		return this.publisher.publish(placed).thenReturn(placed);
 	}
 
+	/**
+	 * Places an order migrated from a row of the legacy system's table: in any sender's
+	 * name, under the id the row's id determines (so the row migrated again is stored
+	 * once), with the row's times, on the channel {@link OrderChannel#LEGACY_MIGRATION}.
+	 * The caller must hold the scope {@code orders:migrate}; the order counts against the
+	 * caller's bulk allowance, not the sender's.
+	 * @param order the order as the legacy row holds it, valid
+	 * @param caller the migrating caller's name
+	 * @param rowId the legacy row's id
+	 * @param createdAt the row's creation time
+	 * @param updatedAt the row's last change, or {@code null} for its creation time
+	 * @return the order as published, once the broker durably accepted it; fails with
+	 * {@link RateLimitedException} or
+	 * {@link dev.orderpipeline.source.publishing.PublishFailedException}
+	 */
+	public Mono<OrderPlaced> migrate(NewOrder order, String caller, String rowId, Instant createdAt,
+			Instant updatedAt) {
+		OrderPlaced placed;
+		try {
+			this.rateLimiter.acquireBulk(caller);
+			// The store keeps microseconds.
+			Instant created = createdAt.truncatedTo(ChronoUnit.MICROS);
+			Instant updated = (updatedAt != null) ? updatedAt.truncatedTo(ChronoUnit.MICROS) : created;
+			placed = order.toMigratedEvent(rowId, created, updated);
+			this.metrics.accepted(OrderChannel.LEGACY_MIGRATION);
+		}
+		catch (RuntimeException ex) {
+			return Mono.error(ex);
+		}
+		return this.publisher.publish(placed).thenReturn(placed);
+	}
+
 	private OrderPlaced admit(NewOrder order, Optional<String> caller, String idempotencyKey, OrderChannel channel,
 			Allowance allowance) {
 		UUID orderId;

@@ -1,5 +1,6 @@
 package dev.orderpipeline.source.http;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,8 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import dev.orderpipeline.contracts.NewOrder;
 import dev.orderpipeline.contracts.OrderChannel;
 import dev.orderpipeline.contracts.OrderPlaced;
+import dev.orderpipeline.contracts.OrderStatus;
 import dev.orderpipeline.security.OrderSecurityAutoConfiguration;
 import dev.orderpipeline.source.OrderSourceConfiguration;
 import dev.orderpipeline.source.intake.OrderIntake;
@@ -23,6 +26,7 @@ import dev.orderpipeline.testsupport.TestTokens;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mockito.ArgumentCaptor;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -31,6 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
@@ -61,6 +67,7 @@ import static org.mockito.Mockito.verify;
 		OrderMetrics.class, SimpleMeterRegistry.class, SourceSecurityConfiguration.class, SenderRateLimiter.class,
 		OrderIntake.class })
 @ImportAutoConfiguration(OrderSecurityAutoConfiguration.class)
+@ExtendWith(OutputCaptureExtension.class)
 class OrderStreamControllerTests {
 
 	private static final AtomicInteger SENDERS = new AtomicInteger();
@@ -213,6 +220,86 @@ class OrderStreamControllerTests {
 		assertThat(bulk.values()).filteredOn((result) -> result.at("/problem/status").asInt() == 429).hasSize(2);
 	}
 
+	/**
+	 * Under the scope orders:migrate a line names any sender, any legacy status list, the
+	 * legacy row's id and times: the order's id follows from the row's id, the times are
+	 * kept, the channel says migrated, and the stream is logged with its caller and
+	 * counts.
+	 */
+	@Test
+	void aMigrationNamesAnySenderAndKeepsTheRowsIdAndTimesAndIsLogged(CapturedOutput output) {
+		String body = migrated("17", "user-a",
+				"\"createdAt\": \"2024-03-18T09:41:07.512Z\", "
+						+ "\"updatedAt\": \"2024-03-18T10:41:07.512+01:00\", \"status\": [\"PENDING\", \"APPROVED\"]")
+				+ "\n" + migrated("18", "user-b", "\"createdAt\": \"2024-03-19T08:00:00Z\"") + "\n";
+		List<JsonNode> results = stream(as("orders:write", "orders:migrate"), body);
+		Map<Integer, JsonNode> byLine = byLine(results);
+		assertThat(byLine.get(1).get("orderId").stringValue()).isEqualTo(NewOrder.idForLegacyRow("17").toString());
+		assertThat(byLine.get(2).get("orderId").stringValue()).isEqualTo(NewOrder.idForLegacyRow("18").toString());
+		ArgumentCaptor<OrderPlaced> published = ArgumentCaptor.forClass(OrderPlaced.class);
+		verify(this.publisher, times(2)).publish(published.capture());
+		OrderPlaced first = published.getAllValues()
+			.stream()
+			.filter((order) -> order.senderUserId().equals("user-a"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(first.channel()).isEqualTo(OrderChannel.LEGACY_MIGRATION);
+		assertThat(first.status()).containsExactly(OrderStatus.PENDING, OrderStatus.APPROVED);
+		assertThat(first.createdAt()).isEqualTo(Instant.parse("2024-03-18T09:41:07.512Z"));
+		assertThat(first.updatedAt()).isEqualTo(Instant.parse("2024-03-18T09:41:07.512Z"));
+		assertThat(published.getAllValues()).filteredOn((order) -> order.senderUserId().equals("user-b"))
+			.singleElement()
+			.satisfies((order) -> assertThat(order.updatedAt()).isEqualTo(order.createdAt()));
+		// The same row again names the same order.
+		assertThat(byLine(stream(as("orders:write", "orders:migrate"), body)).get(1).get("orderId"))
+			.isEqualTo(byLine.get(1).get("orderId"));
+		assertThat(output).contains("Migration stream opened by " + this.sender)
+			.contains("Migration stream by " + this.sender + " ended after ")
+			.contains("2 orders, 2 accepted, 0 rejected");
+	}
+
+	@Test
+	void aMigrationLineNeedsTheRowsIdAndItsCreationTimeWithAnOffset() {
+		String body = migrated("1", "user-a", "\"createdAt\": \"2024-03-18T09:41:07\"") + "\n"
+				+ "{\"medicationId\": \"m\", \"sender_userId\": \"user-a\", \"createdAt\": \"2024-03-18T09:41:07Z\"}\n"
+				+ migrated("3", "user-a", "\"updatedAt\": \"2024-03-18T09:41:07Z\"") + "\n"
+				+ migrated("4", "user-a", "\"createdAt\": \"2024-03-18T09:41:07Z\", \"stamp\": 1") + "\n";
+		Map<Integer, JsonNode> byLine = byLine(stream(as("orders:write", "orders:migrate"), body));
+		assertRejected(byLine.get(1), 400, "invalid-order", "createdAt");
+		assertRejected(byLine.get(2), 400, "invalid-order", "idempotencyKey");
+		assertRejected(byLine.get(3), 400, "invalid-order", "createdAt");
+		assertRejected(byLine.get(4), 400, "invalid-order", "stamp");
+		verify(this.publisher, never()).publish(any(OrderPlaced.class));
+	}
+
+	@Test
+	void aMigrationsTimesFromAnyOtherTokenAreRefusedAndLogged(CapturedOutput output) {
+		String body = migrated("1", this.sender, "\"createdAt\": \"2024-03-18T09:41:07Z\"") + "\n"
+				+ migrated("2", this.sender, "\"createdAt\": \"2024-03-18T09:41:07Z\", \"updatedAt\": 1") + "\n"
+				+ order("m-3") + "\n";
+		Map<Integer, JsonNode> byLine = byLine(stream(as("orders:write", "orders:bulk"), body));
+		assertRejected(byLine.get(1), 403, "migration-not-allowed", "createdAt");
+		assertThat(byLine.get(2).at("/problem/errors").findValuesAsString("field")).containsExactly("createdAt",
+				"updatedAt");
+		assertAccepted(byLine.get(3));
+		verify(this.publisher, times(1)).publish(any(OrderPlaced.class));
+		assertThat(output).contains("Stream by " + this.sender + " gave a migration's times on 2 lines without the "
+				+ "scope orders:migrate: refused");
+	}
+
+	@Test
+	void aMigrationCountsAgainstItsCallersBulkAllowanceNotItsSenders() {
+		StringBuilder body = new StringBuilder();
+		for (int i = 1; i <= 8; i++) {
+			body.append(migrated(String.valueOf(i), "sender-" + i, "\"createdAt\": \"2024-03-18T09:41:07Z\""))
+				.append('\n');
+		}
+		Map<Integer, JsonNode> byLine = byLine(stream(as("orders:write", "orders:migrate"), body.toString()));
+		assertThat(byLine.values()).filteredOn((result) -> "accepted".equals(result.get("result").stringValue()))
+			.hasSize(6);
+		assertThat(byLine.values()).filteredOn((result) -> result.at("/problem/status").asInt() == 429).hasSize(2);
+	}
+
 	@Test
 	void holdsAtMostTheStreamsInFlightLimitWaitingForTheBroker() {
 		Queue<Sinks.Empty<Void>> waiting = new ConcurrentLinkedQueue<>();
@@ -296,6 +383,11 @@ class OrderStreamControllerTests {
 	private String keyed(String medication, String key) {
 		return "{\"medicationId\": \"" + medication + "\", \"sender_userId\": \"" + this.sender
 				+ "\", \"idempotencyKey\": \"" + key + "\"}";
+	}
+
+	private static String migrated(String rowId, String sender, String more) {
+		return "{\"medicationId\": \"m-" + rowId + "\", \"sender_userId\": \"" + sender + "\", \"idempotencyKey\": \""
+				+ rowId + "\", " + more + "}";
 	}
 
 	private WebTestClient as(String... scopes) {
