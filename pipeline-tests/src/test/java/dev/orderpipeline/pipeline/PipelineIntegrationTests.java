@@ -5,8 +5,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,20 +22,25 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import dev.orderpipeline.contracts.NewOrder;
+import dev.orderpipeline.testsupport.LegacyOrderTable;
 import dev.orderpipeline.testsupport.LegacyPublisher;
 import dev.orderpipeline.testsupport.RabbitTestTopology;
 import dev.orderpipeline.testsupport.ServiceProcess;
 import dev.orderpipeline.testsupport.TestDatabase;
 import dev.orderpipeline.testsupport.TestTokens;
+import dev.orderpipeline.testsupport.servers.DiesWithThisJvm;
 import dev.orderpipeline.testsupport.servers.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,6 +63,15 @@ class PipelineIntegrationTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
+	private static final int ROWS = 100_000;
+
+	private static final Pattern PROGRESS = Pattern.compile("Migrated (\\d+) of (\\d+) rows");
+
+	private static final TestDatabase legacy = TestDatabase.create("legacy");
+
+	@TempDir
+	private static Path work;
+
 	private static ServiceProcess sink;
 
 	private static ServiceProcess source;
@@ -59,9 +81,12 @@ class PipelineIntegrationTests {
 		sink = ServiceProcess.start("order-sink", jar("pipeline.sink.jar"), LOGS,
 				Stream.concat(topology.arguments().stream(), database.arguments().stream()).toList());
 		source = ServiceProcess.start("order-source", jar("pipeline.source.jar"), LOGS,
-				Stream
-					.concat(topology.arguments().stream(),
-							Stream.of("--orders.source.read-api-base-url=" + sink.baseUri()))
+				Stream.concat(topology.arguments().stream(),
+						Stream.of("--orders.source.read-api-base-url=" + sink.baseUri(),
+								// A migration's pace is the pipeline's, not the default
+								// bulk allowance's 1,000 orders a second.
+								"--orders.source.rate-limit.bulk-orders-per-second=1000000",
+								"--orders.source.rate-limit.bulk-burst=1000000"))
 					.toList());
 	}
 
@@ -74,6 +99,7 @@ class PipelineIntegrationTests {
 			sink.stop();
 		}
 		topology.delete();
+		legacy.drop();
 	}
 
 	@Test
@@ -381,6 +407,105 @@ class PipelineIntegrationTests {
 
 	private static String sender() {
 		return "user-" + UUID.randomUUID();
+	}
+
+	/**
+	 * The migration command on a legacy table of 100,000 rows built as Prisma builds it:
+	 * killed once half the rows are sent, started again, it goes on after its checkpoint,
+	 * and reconciles every row (two of which the pipeline refuses for what they hold).
+	 */
+	@Test
+	void migratesEveryRowSurvivingAKillHalfwayAndReconcilesTheCounts() throws Exception {
+		LegacyOrderTable.create(legacy)
+			.add("bad-sender", "med-1", " ")
+			.add("bad-medication", "m".repeat(200), "user-1")
+			.fill(ROWS - 2);
+		Path tokenFile = work.resolve("token");
+		Files.writeString(tokenFile, TestTokens.shared().token("migration-1", "orders:write", "orders:migrate"));
+		Path firstLog = LOGS.resolve("order-migration-killed.log");
+		Process killed = migrate(tokenFile, firstLog);
+		await().atMost(Duration.ofMinutes(3)).until(() -> progress(firstLog) >= ROWS / 2);
+		killed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+		int sentBeforeKill = progress(firstLog);
+		assertThat(sentBeforeKill).isLessThan(ROWS);
+
+		Path secondLog = LOGS.resolve("order-migration-resumed.log");
+		Process resumed = migrate(tokenFile, secondLog);
+		assertThat(resumed.waitFor(4, TimeUnit.MINUTES)).isTrue();
+		String output = Files.readString(secondLog);
+		assertThat(resumed.exitValue()).as(output).isZero();
+		assertThat(output).contains("Resuming the migration of \"public\".\"Order\" after id")
+			.contains("Reconciliation: 100000 legacy rows, 99998 stored, 2 rejected, 0 missing: the counts match");
+		// The second run sent only what came after the checkpoint.
+		Matcher first = PROGRESS.matcher(output);
+		assertThat(first.find()).isTrue();
+		assertThat(Integer.parseInt(first.group(1))).isGreaterThan(sentBeforeKill);
+
+		assertThat(database.countOrders("channel = 'LEGACY_MIGRATION'")).isEqualTo(ROWS - 2);
+		assertMigratedAsTheLegacyRowHoldsIt();
+		List<JsonNode> rejects = Files.readAllLines(work.resolve("order-migration.rejects.ndjson"))
+			.stream()
+			.map(json::readTree)
+			.toList();
+		assertThat(rejects).extracting((reject) -> reject.get("id").asString())
+			.containsOnly("bad-sender", "bad-medication");
+		assertThat(rejects).extracting((reject) -> reject.at("/problem/errors/0/field").asString())
+			.containsOnly("sender_userId", "medicationId");
+		assertThat(Files.readString(LOGS.resolve("order-source.log")))
+			.contains("Migration stream opened by migration-1")
+			.contains("Migration stream by migration-1 ended");
+	}
+
+	/** A sample of rows: each stored under its row's id, with its times and statuses. */
+	private static void assertMigratedAsTheLegacyRowHoldsIt() throws SQLException {
+		List<String[]> sample = new ArrayList<>();
+		try (Connection connection = legacy.connect();
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT \"id\", \"sender_userId\", \"status\"::text, "
+						+ "to_char(\"createdAt\", 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM \"Order\" "
+						+ "WHERE \"medicationId\" = 'med-10' ORDER BY \"id\" LIMIT 5")) {
+			while (rows.next()) {
+				sample.add(new String[] { rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4) });
+			}
+		}
+		assertThat(sample).hasSize(5);
+		for (String[] row : sample) {
+			String orderId = NewOrder.idForLegacyRow(row[0]).toString();
+			Instant created = Instant.parse(row[3]);
+			assertThat(database.countOrders("order_id = '" + orderId + "' AND sender_user_id = '" + row[1]
+					+ "' AND status::text = '" + row[2] + "' AND created_at = '" + created + "' AND updated_at = '"
+					+ created + "' AND channel = 'LEGACY_MIGRATION' AND state = 'PENDING'"))
+				.as("row %s", row[0])
+				.isOne();
+		}
+	}
+
+	private static Process migrate(Path tokenFile, Path log) throws IOException {
+		List<String> command = new ArrayList<>(List.of(
+				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-XX:+UseSerialGC",
+				"-jar", jar("pipeline.migration.jar").toAbsolutePath().toString(), "migrate",
+				"--orders.migration.intake-url=" + source.baseUri(), "--orders.migration.token-file=" + tokenFile,
+				"--orders.migration.legacy.url=" + legacy.jdbcUrl(),
+				"--orders.migration.legacy.username=" + legacy.user(),
+				"--orders.migration.legacy.password=" + legacy.password(),
+				"--orders.migration.store.url=" + database.jdbcUrl(),
+				"--orders.migration.store.username=" + database.user(),
+				"--orders.migration.store.password=" + database.password()));
+		Files.createDirectories(LOGS);
+		return new ProcessBuilder(DiesWithThisJvm.command(command)).directory(work.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(log.toAbsolutePath().toFile())
+			.start();
+	}
+
+	/** The rows the log says were sent, so far. */
+	private static int progress(Path log) throws IOException {
+		Matcher progress = PROGRESS.matcher(Files.readString(log, StandardCharsets.UTF_8));
+		int sent = 0;
+		while (progress.find()) {
+			sent = Integer.parseInt(progress.group(1));
+		}
+		return sent;
 	}
 
 	private static Path jar(String property) {

@@ -125,13 +125,20 @@ public final class TestDatabase {
 	}
 
 	/**
+	 * The JDBC URL of this database.
+	 * @return the URL
+	 */
+	public String jdbcUrl() {
+		return "jdbc:postgresql://" + TestPostgresql.shared().server() + "/" + this.name;
+	}
+
+	/**
 	 * A JDBC connection to this database, for assertions.
 	 * @return the connection
 	 * @throws SQLException if PostgreSQL cannot be reached
 	 */
 	public Connection connect() throws SQLException {
-		return DriverManager.getConnection("jdbc:postgresql://" + TestPostgresql.shared().server() + "/" + this.name,
-				user(), password());
+		return DriverManager.getConnection(jdbcUrl(), user(), password());
 	}
 
 	/**

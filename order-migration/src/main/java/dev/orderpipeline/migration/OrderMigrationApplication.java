@@ -1,0 +1,21 @@
+package dev.orderpipeline.migration;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * The migration command: {@code migrate} copies the legacy system's stored orders into
+ * the pipeline through order-source's stream of orders, then reconciles; {@code verify}
+ * only reconciles. Exits 0 when every legacy row is stored or rejected for a reason, 1
+ * when rows are missing, 2 when it could not run.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class OrderMigrationApplication {
+
+	public static void main(String[] args) {
+		System.exit(SpringApplication.exit(SpringApplication.run(OrderMigrationApplication.class, args)));
+	}
+
+}
