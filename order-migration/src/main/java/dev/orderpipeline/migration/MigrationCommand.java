@@ -1,5 +1,6 @@
 package dev.orderpipeline.migration;
 
+import java.sql.SQLException;
 import java.util.List;
 
 import org.apache.commons.logging.Log;
@@ -24,7 +25,7 @@ class MigrationCommand implements ApplicationRunner, ExitCodeGenerator {
 	/** Rows are missing, or a batch made no progress. */
 	static final int INCOMPLETE = 1;
 
-	/** The migration could not run: a setting, the token, its scopes. */
+	/** The migration could not run: a setting, a database, the token, its scopes. */
 	static final int REFUSED = 2;
 
 	private static final Log logger = LogFactory.getLog(MigrationCommand.class);
@@ -58,6 +59,10 @@ class MigrationCommand implements ApplicationRunner, ExitCodeGenerator {
 			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
 			if (cause instanceof MigrationRefusedException) {
 				logger.error(cause.getMessage());
+				this.exitCode = REFUSED;
+			}
+			else if (cause instanceof SQLException) {
+				logger.error("A database could not be read: " + cause.getMessage());
 				this.exitCode = REFUSED;
 			}
 			else if (cause instanceof IntakeUnavailableException) {

@@ -14,14 +14,17 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.client.RestClient;
 
 /**
- * The migration's parts, from {@link MigrationProperties}.
+ * The migration's parts, from {@link MigrationProperties}: built when the command asks
+ * for them, so that a setting missing is reported as such, not as a failed start.
  */
 @Configuration(proxyBeanMethods = false)
+@Lazy
 class MigrationConfiguration {
 
 	@Bean
