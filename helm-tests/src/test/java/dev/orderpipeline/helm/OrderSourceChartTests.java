@@ -18,7 +18,7 @@ class OrderSourceChartTests {
 		Map<String, String> settings = Charts
 			.render(Charts.SOURCE,
 					Charts.values("readApiBaseUrl", "https://orders.example.com", "maxInFlight", 256, "confirmTimeout",
-							"3s", "readTimeout", "20s", "queue", "orders_v2"))
+							"3s", "readTimeout", "20s", "queue", "orders_v2", "migrationEnabled", true))
 			.one(ConfigMap.class)
 			.getData();
 
@@ -26,9 +26,16 @@ class OrderSourceChartTests {
 			.containsEntry("ORDERS_SOURCE_MAX_IN_FLIGHT", "256")
 			.containsEntry("ORDERS_SOURCE_CONFIRM_TIMEOUT", "3s")
 			.containsEntry("ORDERS_SOURCE_READ_TIMEOUT", "20s")
+			.containsEntry("ORDERS_SOURCE_MIGRATION_ENABLED", "true")
 			.containsEntry("ORDERS_QUEUE", "orders_v2")
 			// Its broker user may only publish (see the README's broker permissions).
 			.containsEntry("SPRING_PROFILES_ACTIVE", "publish-only");
+	}
+
+	@Test
+	void migrationIsOffUnlessTurnedOn() {
+		assertThat(Charts.render(Charts.SOURCE).one(ConfigMap.class).getData())
+			.containsEntry("ORDERS_SOURCE_MIGRATION_ENABLED", "false");
 	}
 
 	@Test

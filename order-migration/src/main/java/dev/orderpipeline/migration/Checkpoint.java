@@ -2,10 +2,13 @@ package dev.orderpipeline.migration;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -64,8 +67,17 @@ final class Checkpoint {
 	 */
 	void save(String lastId) {
 		Path next = this.file.resolveSibling(this.file.getFileName() + ".next");
+		byte[] content = (this.table + "\n" + lastId + "\n").getBytes(StandardCharsets.UTF_8);
+		try (FileChannel channel = FileChannel.open(next, StandardOpenOption.CREATE,
+				StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+			channel.write(ByteBuffer.wrap(content));
+			// On disk before it replaces the last one.
+			channel.force(true);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 		try {
-			Files.writeString(next, this.table + "\n" + lastId + "\n", StandardCharsets.UTF_8);
 			Files.move(next, this.file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 		}
 		catch (IOException ex) {

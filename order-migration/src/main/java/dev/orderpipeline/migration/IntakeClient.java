@@ -55,12 +55,13 @@ class IntakeClient {
 			body.writeBytes(this.json.writeValueAsBytes(row));
 			body.write('\n');
 		}
+		String token = this.token.get();
 		try {
 			return this.rest.post()
 				.uri("/orders")
 				.contentType(MediaType.APPLICATION_NDJSON)
 				.accept(MediaType.APPLICATION_NDJSON, MediaType.APPLICATION_PROBLEM_JSON)
-				.header(HttpHeaders.AUTHORIZATION, "Bearer " + this.token.get())
+				.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
 				.body(body.toByteArray())
 				.exchange((request, response) -> {
 					int status = response.getStatusCode().value();

@@ -107,6 +107,20 @@ class LegacyTable {
 		return pageQuery(this.id, afterId, size).query((rs, row) -> rs.getString(1)).list();
 	}
 
+	/**
+	 * Reads rows by their ids.
+	 * @param ids the ids, as text
+	 * @return the rows that have them, in the order of their ids
+	 */
+	List<LegacyRow> rows(List<String> ids) {
+		return this.jdbc
+			.sql("SELECT " + this.columns + " FROM " + this.table + " WHERE " + this.id + " = ANY(CAST(? AS " + idType()
+					+ "[])) ORDER BY " + this.id)
+			.param(ids.toArray(String[]::new))
+			.query(this::row)
+			.list();
+	}
+
 	private JdbcClient.StatementSpec pageQuery(String select, String afterId, int size) {
 		StringBuilder sql = new StringBuilder("SELECT ").append(select).append(" FROM ").append(this.table);
 		if (afterId != null) {
@@ -125,17 +139,23 @@ class LegacyTable {
 	 * column's order (numbers as numbers) and its index.
 	 */
 	private String idParameter() {
+		return "CAST(? AS " + idType() + ")";
+	}
+
+	/** The id column's type as SQL writes it (integer, text, uuid, ...). */
+	private String idType() {
 		if (this.idType == null) {
-			// The column's type as SQL writes it (integer, text, uuid, ...).
 			this.idType = this.jdbc
 				.sql("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-						+ "WHERE attrelid = CAST(? AS regclass) AND attname = ?")
+						+ "WHERE attrelid = CAST(? AS regclass) AND attname = ? AND NOT attisdropped")
 				.param(this.table)
 				.param(this.idName)
 				.query(String.class)
-				.single();
+				.optional()
+				.orElseThrow(() -> new MigrationRefusedException(
+						"The legacy table " + this.table + " has no column " + this.idName));
 		}
-		return "CAST(? AS " + this.idType + ")";
+		return this.idType;
 	}
 
 	private LegacyRow row(ResultSet rs, int row) throws SQLException {

@@ -28,6 +28,12 @@ class Migration {
 
 	private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
+	/**
+	 * A batch of at least this many rows, every one refused, stops the migration: the
+	 * settings name the wrong columns, most likely.
+	 */
+	private static final int WHOLE_BATCH_REFUSED = 100;
+
 	private final LegacyTable table;
 
 	private final IntakeClient intake;
@@ -100,6 +106,32 @@ class Migration {
 				+ progress.rejected + " rejected this run"
 				+ ((progress.rejected > 0) ? " (see " + this.rejects.file() + ")" : ""));
 		return new Summary(progress.read, progress.accepted, progress.rejected);
+	}
+
+	/**
+	 * Sends rows again by their ids: rows the reconciliation found missing (dead-lettered
+	 * on their way, or added to the table behind the checkpoint).
+	 * @param ids the rows' ids
+	 * @return what became of them
+	 */
+	Summary resend(List<String> ids) {
+		logger.info("Sending " + ids.size() + " rows of " + this.table.name() + " again");
+		long read = 0;
+		long accepted = 0;
+		long rejected = 0;
+		for (int from = 0; from < ids.size(); from += this.batchSize) {
+			List<LegacyRow> rows = this.table.rows(ids.subList(from, Math.min(ids.size(), from + this.batchSize)));
+			if (rows.isEmpty()) {
+				continue;
+			}
+			Batch batch = migrate(rows);
+			this.rejects.addAll(batch.rejected());
+			read += rows.size();
+			accepted += batch.accepted();
+			rejected += batch.rejected().size();
+		}
+		logger.info("Sent " + read + " rows again: " + accepted + " accepted, " + rejected + " rejected");
+		return new Summary(read, accepted, rejected);
 	}
 
 	private Batch migrate(List<LegacyRow> rows) {
@@ -192,6 +224,11 @@ class Migration {
 		void done(Sent sent) {
 			Batch batch = answered(sent.batch());
 			Migration.this.rejects.addAll(batch.rejected());
+			if (sent.rows() >= WHOLE_BATCH_REFUSED && batch.rejected().size() == sent.rows()) {
+				throw new MigrationRefusedException("order-source refused every one of the " + sent.rows()
+						+ " rows of a batch, the first for: " + batch.rejected().get(0).problem().path("detail")
+						+ ". Check the table and column settings; the rows are in " + Migration.this.rejects.file());
+			}
 			Migration.this.checkpoint.save(sent.lastId());
 			this.read += sent.rows();
 			this.accepted += batch.accepted();

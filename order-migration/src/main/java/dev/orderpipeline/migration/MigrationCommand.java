@@ -11,6 +11,7 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -50,29 +51,51 @@ class MigrationCommand implements ApplicationRunner, ExitCodeGenerator {
 			return;
 		}
 		try {
-			if (command.equals("migrate")) {
-				this.migration.getObject().run();
-			}
-			this.exitCode = this.reconciliation.getObject().run().matches() ? MATCHED : INCOMPLETE;
+			this.exitCode = command.equals("migrate") ? migrate() : (verify().matches() ? MATCHED : INCOMPLETE);
 		}
 		catch (RuntimeException ex) {
-			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
+			this.exitCode = failed(ex);
+		}
+	}
+
+	private int migrate() {
+		Migration migration = this.migration.getObject();
+		migration.run();
+		Reconciliation.Report report = verify();
+		if (!report.missing().isEmpty()) {
+			// Dead-lettered on their way, or added behind the checkpoint: sent again
+			// once.
+			migration.resend(report.missing());
+			report = verify();
+		}
+		return report.matches() ? MATCHED : INCOMPLETE;
+	}
+
+	private Reconciliation.Report verify() {
+		return this.reconciliation.getObject().run();
+	}
+
+	/** The exit status of a failure, told in one line where it is one of ours. */
+	private static int failed(RuntimeException ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof MigrationRefusedException) {
 				logger.error(cause.getMessage());
-				this.exitCode = REFUSED;
+				return REFUSED;
 			}
-			else if (cause instanceof SQLException) {
-				logger.error("A database could not be read: " + cause.getMessage());
-				this.exitCode = REFUSED;
-			}
-			else if (cause instanceof IntakeUnavailableException) {
+			if (cause instanceof IntakeUnavailableException) {
 				logger.error(cause.getMessage() + "; run the migration again to go on after the last checkpoint");
-				this.exitCode = INCOMPLETE;
-			}
-			else {
-				throw ex;
+				return INCOMPLETE;
 			}
 		}
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException || cause instanceof DataAccessException) {
+				logger
+					.error("A database could not be read: " + NestedExceptionUtils.getMostSpecificCause(ex).getMessage()
+							+ "; run the command again once it can be");
+				return REFUSED;
+			}
+		}
+		throw ex;
 	}
 
 	@Override

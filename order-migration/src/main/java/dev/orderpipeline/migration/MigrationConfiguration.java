@@ -1,7 +1,6 @@
 package dev.orderpipeline.migration;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,7 +86,8 @@ class MigrationConfiguration {
 					return Files.readString(properties.tokenFile(), StandardCharsets.UTF_8).trim();
 				}
 				catch (IOException ex) {
-					throw new UncheckedIOException("The token file " + properties.tokenFile() + " cannot be read", ex);
+					throw new MigrationRefusedException(
+							"The token file " + properties.tokenFile() + " cannot be read: " + ex);
 				}
 			};
 		}

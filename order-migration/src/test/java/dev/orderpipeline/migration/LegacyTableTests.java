@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
@@ -78,7 +79,10 @@ class LegacyTableTests {
 		assertThat(tenth.senderUserId()).isEqualTo("user-10");
 		assertThat(tenth.status()).containsExactly("PENDING", "APPROVED");
 		assertThat(tenth.createdAt()).isEqualTo(Instant.parse("2024-01-01T00:00:10Z"));
-		assertThat(tenth.updatedAt()).isEqualTo(tenth.createdAt());
+		assertThat(tenth.updatedAt()).isEqualTo(Instant.parse("2024-01-02T00:00:10Z"));
+		LegacyRow first = rows.stream().filter((row) -> row.medicationId().equals("med-1")).findFirst().orElseThrow();
+		assertThat(first.updatedAt()).isEqualTo(first.createdAt());
+		assertThat(table.rows(List.of(tenth.id(), first.id(), "no-such-id"))).containsExactlyInAnyOrder(tenth, first);
 	}
 
 	@Test
@@ -105,6 +109,15 @@ class LegacyTableTests {
 		assertThat(row.status()).containsExactly("PENDING");
 		assertThat(row.createdAt()).isEqualTo(Instant.parse("2024-01-01T02:00:00Z"));
 		assertThat(row.updatedAt()).isNull();
+	}
+
+	@Test
+	void refusesAnIdColumnTheTableDoesNotHave() {
+		LegacyTable table = new LegacyTable(jdbc, new MigrationProperties.Legacy(null, null, null, "old", "orders",
+				new MigrationProperties.Columns("no_such_id", "medication", "sender", "states", "created", "changed"),
+				ZoneId.of("UTC")), json);
+		assertThatExceptionOfType(MigrationRefusedException.class).isThrownBy(() -> table.countUpTo("1"))
+			.withMessage("The legacy table \"old\".\"orders\" has no column no_such_id");
 	}
 
 	@Test

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -100,6 +101,58 @@ class MigrationTests {
 		assertThatExceptionOfType(IntakeUnavailableException.class).isThrownBy(() -> migration(1).run())
 			.withMessageContaining("accepted none of 3 rows in 4 attempts");
 		assertThat(this.waits).hasSize(3);
+	}
+
+	@Test
+	void checkpointsABatchOnlyOnceEveryBatchBeforeItIsAnswered() throws Exception {
+		CountDownLatch laterAnswered = new CountDownLatch(1);
+		given(this.intake.send(rows(1, 3))).willAnswer((invocation) -> {
+			// The first batch is answered after the second.
+			laterAnswered.await();
+			assertThat(this.checkpoint.lastId()).isNull();
+			return List.of(accepted(), accepted(), accepted());
+		});
+		given(this.intake.send(rows(4, 5))).willAnswer((invocation) -> {
+			laterAnswered.countDown();
+			return List.of(accepted(), accepted());
+		});
+		assertThat(migration(2).run()).isEqualTo(new Migration.Summary(5, 5, 0));
+		assertThat(this.checkpoint.lastId()).isEqualTo("5");
+	}
+
+	@Test
+	void aFailedBatchLeavesTheCheckpointBeforeItEvenWhenALaterOneWasAnswered() {
+		given(this.intake.send(rows(1, 3))).willAnswer((invocation) -> {
+			Thread.sleep(200);
+			throw new MigrationRefusedException("refused");
+		});
+		given(this.intake.send(rows(4, 5))).willReturn(List.of(accepted(), accepted()));
+		assertThatExceptionOfType(MigrationRefusedException.class).isThrownBy(() -> migration(2).run());
+		assertThat(this.checkpoint.lastId()).isNull();
+	}
+
+	@Test
+	void aLargeBatchRefusedWholeStopsTheMigration() {
+		List<LegacyRow> batch = rows(1, 100);
+		given(this.table.page(isNull(), eq(100))).willReturn(batch);
+		given(this.intake.send(batch)).willReturn(IntStream.range(0, 100).mapToObj((i) -> rejected()).toList());
+		Migration migration = new Migration(this.table, this.intake, this.checkpoint, this.rejects, 100, 1, 4,
+				this.waits::add);
+		assertThatExceptionOfType(MigrationRefusedException.class).isThrownBy(migration::run)
+			.withMessageContaining("refused every one of the 100 rows of a batch")
+			.withMessageContaining("sender_userId is required");
+		assertThat(this.rejects.ids()).hasSize(100);
+		assertThat(this.checkpoint.lastId()).isNull();
+	}
+
+	@Test
+	void sendsRowsAgainByTheirIds() {
+		given(this.table.rows(List.of("2", "4"))).willReturn(List.of(rows(2, 2).get(0), rows(4, 4).get(0)));
+		given(this.intake.send(any())).willReturn(List.of(accepted(), rejected()));
+		Migration migration = new Migration(this.table, this.intake, this.checkpoint, this.rejects, 3, 2, 4,
+				this.waits::add);
+		assertThat(migration.resend(List.of("2", "4"))).isEqualTo(new Migration.Summary(2, 1, 1));
+		assertThat(this.rejects.ids()).containsExactly("4");
 	}
 
 	@Test

@@ -30,13 +30,18 @@ import org.springframework.util.unit.DataSize;
  * stops sending in the middle of a request, or of a stream, is disconnected (and its
  * stream's place freed). Longer than {@code confirmTimeout}, because a stream's body is
  * not read while its orders wait for the broker. Default 30 seconds.
+ * @param migrationEnabled whether streams under the scope {@code orders:migrate} migrate
+ * the legacy system's stored orders (any sender, the legacy times): on for the migration
+ * window only, so that the scope granted by mistake lets no one act for every sender.
+ * Logged as a warning at start when on. Default {@code false}.
  */
 @ConfigurationProperties("orders.source")
 public record OrderSourceProperties(@DefaultValue("orders-out-0") String binding,
 		@DefaultValue("http://localhost:8001") URI readApiBaseUrl, @DefaultValue("5s") Duration confirmTimeout,
 		@DefaultValue("512") int maxInFlight, @DefaultValue("16KB") DataSize maxBodySize,
 		@DefaultValue("5s") Duration retryAfter, @DefaultValue("false") boolean allowAnonymousLegacyOrders,
-		@DefaultValue RateLimit rateLimit, @DefaultValue Stream stream, @DefaultValue("30s") Duration readTimeout) {
+		@DefaultValue RateLimit rateLimit, @DefaultValue Stream stream, @DefaultValue("30s") Duration readTimeout,
+		@DefaultValue("false") boolean migrationEnabled) {
 
 	public OrderSourceProperties {
 		if (stream.maxLines() < 1 || stream.maxLines() > 1_000_000 || stream.maxInFlight() < 1

@@ -44,7 +44,7 @@ class OrderSourcePropertiesTests {
 		return new OrderSourceProperties("orders-out-0", URI.create(readApiBaseUrl), Duration.ofSeconds(5), 512,
 				DataSize.ofKilobytes(16), Duration.ofSeconds(5), false,
 				new OrderSourceProperties.RateLimit(true, 5, 20, 100_000, 1000, 10_000),
-				new OrderSourceProperties.Stream(10_000, 64, 16, 4), readTimeout);
+				new OrderSourceProperties.Stream(10_000, 64, 16, 4), readTimeout, false);
 	}
 
 }

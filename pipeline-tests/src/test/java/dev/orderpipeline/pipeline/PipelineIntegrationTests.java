@@ -462,19 +462,25 @@ class PipelineIntegrationTests {
 		try (Connection connection = legacy.connect();
 				Statement statement = connection.createStatement();
 				ResultSet rows = statement.executeQuery("SELECT \"id\", \"sender_userId\", \"status\"::text, "
-						+ "to_char(\"createdAt\", 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM \"Order\" "
-						+ "WHERE \"medicationId\" = 'med-10' ORDER BY \"id\" LIMIT 5")) {
+						+ "to_char(\"createdAt\", 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+						+ "to_char(\"updatedAt\", 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM (SELECT *, "
+						+ "row_number() OVER (PARTITION BY \"medicationId\" ORDER BY \"id\") AS n FROM \"Order\" "
+						+ "WHERE \"medicationId\" IN ('med-10', 'med-11')) AS sample WHERE n <= 3")) {
 			while (rows.next()) {
-				sample.add(new String[] { rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4) });
+				sample.add(new String[] { rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
+						rows.getString(5) });
 			}
 		}
-		assertThat(sample).hasSize(5);
+		assertThat(sample).hasSize(6);
+		// Rows of med-10 were last changed a day after they were created, those of med-11
+		// when they were.
+		assertThat(sample).anyMatch((row) -> !row[3].equals(row[4])).anyMatch((row) -> row[3].equals(row[4]));
 		for (String[] row : sample) {
 			String orderId = NewOrder.idForLegacyRow(row[0]).toString();
-			Instant created = Instant.parse(row[3]);
-			assertThat(database.countOrders("order_id = '" + orderId + "' AND sender_user_id = '" + row[1]
-					+ "' AND status::text = '" + row[2] + "' AND created_at = '" + created + "' AND updated_at = '"
-					+ created + "' AND channel = 'LEGACY_MIGRATION' AND state = 'PENDING'"))
+			assertThat(database
+				.countOrders("order_id = '" + orderId + "' AND sender_user_id = '" + row[1] + "' AND status::text = '"
+						+ row[2] + "' AND created_at = '" + Instant.parse(row[3]) + "' AND updated_at = '"
+						+ Instant.parse(row[4]) + "' AND channel = 'LEGACY_MIGRATION' AND state = 'PENDING'"))
 				.as("row %s", row[0])
 				.isOne();
 		}

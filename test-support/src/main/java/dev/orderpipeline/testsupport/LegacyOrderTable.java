@@ -57,7 +57,9 @@ public final class LegacyOrderTable {
 				+ "CASE WHEN i % 10 = 0 THEN ARRAY['PENDING', 'APPROVED']::\"OrderStatus\"[] "
 				+ "ELSE ARRAY['PENDING']::\"OrderStatus\"[] END, "
 				+ "timestamp '2024-01-01 00:00:00' + i * interval '1 second', "
-				+ "timestamp '2024-01-01 00:00:00' + i * interval '1 second' FROM generate_series(1, ?) AS i", rows);
+				+ "timestamp '2024-01-01 00:00:00' + i * interval '1 second' "
+				+ "+ CASE WHEN i % 10 = 0 THEN interval '1 day' ELSE interval '0' END "
+				+ "FROM generate_series(1, ?) AS i", rows);
 	}
 
 	/**

@@ -23,15 +23,16 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link OrderPlaced} and its {@link OrderSignature}; legacy publishers send a
  * {@link NewOrder} with no id and no time. The rule: a message that carries a signature,
  * or any field only order-source sets ({@code orderId}, {@code createdAt},
- * {@code channel}), must verify, or it is refused as unverified; a legacy-shaped body
- * stays a legacy order, whose id is derived from the message id when the publisher set
- * one (so a redelivery is stored once; see {@link NewOrder#idForMessage}), else new, and
- * whose time is the message's timestamp or the time of receipt. Never derived from the
- * body: two identical legacy orders are two orders.
+ * {@code updatedAt}, {@code channel}), must verify, or it is refused as unverified; a
+ * legacy-shaped body stays a legacy order, whose id is derived from the message id when
+ * the publisher set one (so a redelivery is stored once; see
+ * {@link NewOrder#idForMessage}), else new, and whose time is the message's timestamp or
+ * the time of receipt. Never derived from the body: two identical legacy orders are two
+ * orders.
  */
 class InboundOrderDecoder {
 
-	private static final List<String> SOURCE_FIELDS = List.of("orderId", "createdAt", "channel");
+	private static final List<String> SOURCE_FIELDS = List.of("orderId", "createdAt", "updatedAt", "channel");
 
 	private final JsonMapper json;
 

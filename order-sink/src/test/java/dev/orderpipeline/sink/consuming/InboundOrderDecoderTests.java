@@ -58,7 +58,7 @@ class InboundOrderDecoderTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "orderId", "createdAt", "channel" })
+	@ValueSource(strings = { "orderId", "createdAt", "updatedAt", "channel" })
 	void refusesALegacyBodyWithAnyFieldOnlyTheSourceSetsUnlessSigned(String field) {
 		// A legacy publisher naming another sender's order id, or the API channel.
 		String forged = "{\"medicationId\": \"m\", \"sender_userId\": \"victim\", \"" + field + "\": "

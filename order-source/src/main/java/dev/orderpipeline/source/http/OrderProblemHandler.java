@@ -8,6 +8,7 @@ import dev.orderpipeline.source.intake.ChangeNotAllowedException;
 import dev.orderpipeline.source.intake.FieldError;
 import dev.orderpipeline.source.intake.InvalidOrderRequestException;
 import dev.orderpipeline.source.intake.MigrationNotAllowedException;
+import dev.orderpipeline.source.intake.MigrationOffException;
 import dev.orderpipeline.source.intake.OrderMetrics;
 import dev.orderpipeline.source.intake.PreconditionRequiredException;
 import dev.orderpipeline.source.intake.RateLimitedException;
@@ -97,6 +98,13 @@ class OrderProblemHandler extends ResponseEntityExceptionHandler {
 	}
 
 	@ExceptionHandler
+	ResponseEntity<ProblemDetail> migrationOff(MigrationOffException ex) {
+		this.metrics.rejected("MIGRATION_OFF");
+		return ResponseEntity.status(HttpStatus.FORBIDDEN)
+			.body(problem(HttpStatus.FORBIDDEN, "migration-off", "Migration is off", ex.getMessage()));
+	}
+
+	@ExceptionHandler
 	ResponseEntity<ProblemDetail> preconditionRequired(PreconditionRequiredException ex) {
 		this.metrics.rejected("PRECONDITION_REQUIRED");
 		return fieldProblem(HttpStatus.PRECONDITION_REQUIRED, "if-match-required", "If-Match required", ex.getMessage(),
@@ -183,6 +191,9 @@ class OrderProblemHandler extends ResponseEntityExceptionHandler {
 		}
 		if (ex instanceof MigrationNotAllowedException notMigration) {
 			return migrationNotAllowed(notMigration);
+		}
+		if (ex instanceof MigrationOffException off) {
+			return migrationOff(off);
 		}
 		if (ex instanceof PreconditionRequiredException precondition) {
 			return preconditionRequired(precondition);

@@ -22,6 +22,7 @@ import dev.orderpipeline.security.OrderAuthorities;
 import dev.orderpipeline.source.OrderSourceProperties;
 import dev.orderpipeline.source.intake.InvalidOrderRequestException;
 import dev.orderpipeline.source.intake.MigrationNotAllowedException;
+import dev.orderpipeline.source.intake.MigrationOffException;
 import dev.orderpipeline.source.intake.OrderIds;
 import dev.orderpipeline.source.intake.OrderIntake;
 import io.swagger.v3.oas.annotations.Operation;
@@ -62,10 +63,10 @@ import org.springframework.web.server.ServerWebExchange;
  * stops the stream.
  * <p>
  * A token with the scope {@code orders:migrate} migrates the legacy system's stored
- * orders: each line names any sender and gives the legacy row's id (as its
- * {@code idempotencyKey}) and times, and is stored on the channel
- * {@code LEGACY_MIGRATION}. Every such stream is logged, with its caller and counts; the
- * times from any other token are refused (403).
+ * orders, while {@code orders.source.migration-enabled} is on: each line names any sender
+ * and gives the legacy row's id (as its {@code idempotencyKey}) and times, and is stored
+ * on the channel {@code LEGACY_MIGRATION}. Every such stream is logged, with its caller
+ * and counts; the times from any other token are refused (403).
  */
 @RestController
 class OrderStreamController {
@@ -92,6 +93,8 @@ class OrderStreamController {
 
 	private final int maxInFlight;
 
+	private final boolean migrationEnabled;
+
 	OrderStreamController(OrderRequestReader reader, OrderIntake intake, JsonBodies bodies,
 			OrderProblemHandler problems, JsonMapper json, OrderSourceProperties properties) {
 		this.reader = reader;
@@ -103,6 +106,12 @@ class OrderStreamController {
 		this.maxLineSize = Math.toIntExact(properties.maxBodySize().toBytes());
 		this.maxLines = properties.stream().maxLines();
 		this.maxInFlight = properties.stream().maxInFlight();
+		this.migrationEnabled = properties.migrationEnabled();
+		if (this.migrationEnabled) {
+			logger.warn("MIGRATION IS ON (orders.source.migration-enabled=true): streams under the scope "
+					+ "orders:migrate place orders in any sender's name with the times they give; "
+					+ "turn it off once the migration is done");
+		}
 	}
 
 	// Documented with the single-order operation of the same route, in OrderController:
@@ -118,8 +127,12 @@ class OrderStreamController {
 		ServerHttpResponse response = exchange.getResponse();
 		return Caller.current().flatMap((caller) -> {
 			String name = caller.map(Authentication::getName).orElse("");
-			Runnable slot = this.slots.take(name);
 			StreamMode mode = StreamMode.of(caller);
+			if (mode.migration() && !this.migrationEnabled) {
+				logger.warn("Migration stream by " + name + " refused: migration is off");
+				return Mono.error(new MigrationOffException());
+			}
+			Runnable slot = this.slots.take(name);
 			Counts counts = new Counts();
 			long started = System.nanoTime();
 			if (mode.migration()) {

@@ -25,6 +25,7 @@ import dev.orderpipeline.source.publishing.PublishFailedException;
 import dev.orderpipeline.testsupport.TestTokens;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.mockito.ArgumentCaptor;
@@ -42,6 +43,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -62,7 +64,8 @@ import static org.mockito.Mockito.verify;
 @WebFluxTest(controllers = { OrderController.class, OrderStreamController.class },
 		properties = { "orders.source.rate-limit.burst=3", "orders.source.rate-limit.orders-per-second=1",
 				"orders.source.rate-limit.bulk-burst=6", "orders.source.rate-limit.bulk-orders-per-second=1",
-				"orders.source.stream.max-lines=8", "orders.source.stream.max-in-flight=2" })
+				"orders.source.stream.max-lines=8", "orders.source.stream.max-in-flight=2",
+				"orders.source.migration-enabled=true" })
 @Import({ OrderRequestReader.class, JsonBodies.class, OrderProblemHandler.class, OrderSourceConfiguration.class,
 		OrderMetrics.class, SimpleMeterRegistry.class, SourceSecurityConfiguration.class, SenderRateLimiter.class,
 		OrderIntake.class })
@@ -230,7 +233,7 @@ class OrderStreamControllerTests {
 	void aMigrationNamesAnySenderAndKeepsTheRowsIdAndTimesAndIsLogged(CapturedOutput output) {
 		String body = migrated("17", "user-a",
 				"\"createdAt\": \"2024-03-18T09:41:07.512Z\", "
-						+ "\"updatedAt\": \"2024-03-18T10:41:07.512+01:00\", \"status\": [\"PENDING\", \"APPROVED\"]")
+						+ "\"updatedAt\": \"2024-03-19T10:41:07.512+01:00\", \"status\": [\"PENDING\", \"APPROVED\"]")
 				+ "\n" + migrated("18", "user-b", "\"createdAt\": \"2024-03-19T08:00:00Z\"") + "\n";
 		List<JsonNode> results = stream(as("orders:write", "orders:migrate"), body);
 		Map<Integer, JsonNode> byLine = byLine(results);
@@ -246,7 +249,7 @@ class OrderStreamControllerTests {
 		assertThat(first.channel()).isEqualTo(OrderChannel.LEGACY_MIGRATION);
 		assertThat(first.status()).containsExactly(OrderStatus.PENDING, OrderStatus.APPROVED);
 		assertThat(first.createdAt()).isEqualTo(Instant.parse("2024-03-18T09:41:07.512Z"));
-		assertThat(first.updatedAt()).isEqualTo(Instant.parse("2024-03-18T09:41:07.512Z"));
+		assertThat(first.updatedAt()).isEqualTo(Instant.parse("2024-03-19T09:41:07.512Z"));
 		assertThat(published.getAllValues()).filteredOn((order) -> order.senderUserId().equals("user-b"))
 			.singleElement()
 			.satisfies((order) -> assertThat(order.updatedAt()).isEqualTo(order.createdAt()));
@@ -285,6 +288,40 @@ class OrderStreamControllerTests {
 		verify(this.publisher, times(1)).publish(any(OrderPlaced.class));
 		assertThat(output).contains("Stream by " + this.sender + " gave a migration's times on 2 lines without the "
 				+ "scope orders:migrate: refused");
+	}
+
+	/**
+	 * Where migration is off, the scope migrates nothing: the stream is refused whole.
+	 */
+	@Nested
+	@TestPropertySource(properties = "orders.source.migration-enabled=false")
+	class MigrationOff {
+
+		@Test
+		void aMigrationStreamIsRefusedAndLogged(CapturedOutput output) {
+			String body = migrated("1", "user-a", "\"createdAt\": \"2024-03-18T09:41:07Z\"") + "\n";
+			as("orders:write", "orders:migrate").post()
+				.uri("/orders")
+				.contentType(MediaType.APPLICATION_NDJSON)
+				.bodyValue(body)
+				.exchange()
+				.expectStatus()
+				.isForbidden()
+				.expectHeader()
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.expectBody()
+				.jsonPath("$.type")
+				.isEqualTo("https://orderpipeline.dev/problems/migration-off");
+			verify(OrderStreamControllerTests.this.publisher, never()).publish(any(OrderPlaced.class));
+			assertThat(output).contains(
+					"Migration stream by " + OrderStreamControllerTests.this.sender + " refused: migration is off");
+		}
+
+		@Test
+		void ordinaryStreamsAreServed() {
+			assertAccepted(stream(as("orders:write"), order("m-1")).get(0));
+		}
+
 	}
 
 	@Test

@@ -59,7 +59,7 @@ class SenderRateLimiterTests {
 	private static SenderRateLimiter limiter(OrderSourceProperties.RateLimit limit) {
 		return new SenderRateLimiter(new OrderSourceProperties("orders-out-0", URI.create("http://localhost:8001"),
 				Duration.ofSeconds(5), 512, DataSize.ofKilobytes(16), Duration.ofSeconds(5), false, limit,
-				new OrderSourceProperties.Stream(10_000, 64, 16, 4), Duration.ofSeconds(30)));
+				new OrderSourceProperties.Stream(10_000, 64, 16, 4), Duration.ofSeconds(30), false));
 	}
 
 }

@@ -190,7 +190,7 @@ class OrderPublisherTests {
 		return new OrderSourceProperties("orders-out-0", URI.create("http://localhost:8001"), Duration.ofMillis(300),
 				maxInFlight, DataSize.ofKilobytes(16), Duration.ofSeconds(5), false,
 				new OrderSourceProperties.RateLimit(true, 5, 20, 100_000, 1000, 10_000),
-				new OrderSourceProperties.Stream(10_000, 64, 16, 4), Duration.ofSeconds(30));
+				new OrderSourceProperties.Stream(10_000, 64, 16, 4), Duration.ofSeconds(30), false);
 	}
 
 	/**
