@@ -80,14 +80,13 @@ class PipelineIntegrationTests {
 	static void startPipeline() throws IOException {
 		sink = ServiceProcess.start("order-sink", jar("pipeline.sink.jar"), LOGS,
 				Stream.concat(topology.arguments().stream(), database.arguments().stream()).toList());
-		source = ServiceProcess.start("order-source", jar("pipeline.source.jar"), LOGS,
-				Stream.concat(topology.arguments().stream(),
-						Stream.of("--orders.source.read-api-base-url=" + sink.baseUri(),
-								// A migration's pace is the pipeline's, not the default
-								// bulk allowance's 1,000 orders a second.
-								"--orders.source.rate-limit.bulk-orders-per-second=1000000",
-								"--orders.source.rate-limit.bulk-burst=1000000"))
-					.toList());
+		source = ServiceProcess.start("order-source", jar("pipeline.source.jar"), LOGS, Stream
+			.concat(topology.arguments().stream(), Stream.of("--orders.source.read-api-base-url=" + sink.baseUri(),
+					// A migration's pace is the pipeline's, not the default
+					// bulk allowance's 1,000 orders a second.
+					"--orders.source.rate-limit.bulk-orders-per-second=1000000",
+					"--orders.source.rate-limit.bulk-burst=1000000", "--orders.source.migration-enabled=true"))
+			.toList());
 	}
 
 	@AfterAll
@@ -424,7 +423,9 @@ class PipelineIntegrationTests {
 		Files.writeString(tokenFile, TestTokens.shared().token("migration-1", "orders:write", "orders:migrate"));
 		Path firstLog = LOGS.resolve("order-migration-killed.log");
 		Process killed = migrate(tokenFile, firstLog);
-		await().atMost(Duration.ofMinutes(3)).until(() -> progress(firstLog) >= ROWS / 2);
+		await().atMost(Duration.ofMinutes(3))
+			.failFast("the migration ended before it was killed", () -> !killed.isAlive())
+			.until(() -> progress(firstLog) >= ROWS / 2);
 		killed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 		int sentBeforeKill = progress(firstLog);
 		assertThat(sentBeforeKill).isLessThan(ROWS);
