@@ -157,7 +157,7 @@ class Migration {
 			}
 			List<LegacyRow> again = new ArrayList<>();
 			Duration wait = Duration.ZERO;
-			Object lastProblem = null;
+			JsonNode lastProblem = null;
 			long acceptedNow = 0;
 			for (int i = 0; i < pending.size(); i++) {
 				IntakeClient.Outcome outcome = outcomes.get(i);

@@ -140,8 +140,8 @@ class OrderStreamController {
 			}
 			response.setStatusCode(HttpStatus.OK);
 			response.getHeaders().setContentType(MediaType.APPLICATION_NDJSON);
-			// Audited once every line is answered (or the client went away), not once
-			// the answer is written: a transport may finish writing at its own time.
+			// Audited from the results themselves: once the last one is counted, or the
+			// stream was cut off.
 			return response
 				.writeWith(results(exchange.getRequest(), caller.map(Authentication::getName), mode, counts).doFinally(
 						(signal) -> audit(name, mode, counts, signal, Duration.ofNanos(System.nanoTime() - started)))
