@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Migrates the legacy table a batch at a time, in the order of its ids: each batch is one
