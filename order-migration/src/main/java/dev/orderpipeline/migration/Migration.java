@@ -271,26 +271,4 @@ class Migration {
 
 	}
 
-	/**
-	 * Waits.
-	 * @param duration how long
-	 */
-	static void sleep(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IntakeUnavailableException("Interrupted", null, ex);
-		}
-	}
-
-	/** Waits; stood in for by tests. */
-	@FunctionalInterface
-	interface Sleeper {
-
-		void sleep(Duration duration);
-
-	}
-
 }

@@ -49,7 +49,7 @@ class MigrationConfiguration {
 	Reconciliation reconciliation(MigrationProperties properties, LegacyTable legacyTable,
 			HikariDataSource storeDataSource, JsonMapper json) {
 		return new Reconciliation(legacyTable, JdbcClient.create(storeDataSource), rejects(properties, json),
-				properties.verifyTimeout(), Migration::sleep);
+				properties.verifyTimeout(), Sleeper.THREAD);
 	}
 
 	@Bean
@@ -71,7 +71,7 @@ class MigrationConfiguration {
 				token(properties));
 		return new Migration(legacyTable, intake, Checkpoint.of(properties.checkpoint(), legacyTable.name()),
 				rejects(properties, json), properties.batchSize(), properties.parallelStreams(),
-				properties.maxAttempts(), Migration::sleep);
+				properties.maxAttempts(), Sleeper.THREAD);
 	}
 
 	private static Rejects rejects(MigrationProperties properties, JsonMapper json) {

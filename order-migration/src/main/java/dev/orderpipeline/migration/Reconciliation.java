@@ -39,9 +39,9 @@ class Reconciliation {
 
 	private final Duration wait;
 
-	private final Migration.Sleeper sleeper;
+	private final Sleeper sleeper;
 
-	Reconciliation(LegacyTable table, JdbcClient store, Rejects rejects, Duration wait, Migration.Sleeper sleeper) {
+	Reconciliation(LegacyTable table, JdbcClient store, Rejects rejects, Duration wait, Sleeper sleeper) {
 		this.table = table;
 		this.store = store;
 		this.rejects = rejects;
