@@ -31,7 +31,8 @@ final class Checkpoint {
 	/**
 	 * The checkpoint of a table's migration.
 	 * @param file where it is kept
-	 * @param table the table's qualified name
+	 * @param table what is migrated where: the table's qualified name and the pipeline it
+	 * goes into
 	 * @return the checkpoint
 	 */
 	static Checkpoint of(Path file, String table) {

@@ -34,6 +34,8 @@ class LegacyTable {
 
 	private final String idName;
 
+	private final List<String> columnNames;
+
 	private final String columns;
 
 	private final ZoneId timeZone;
@@ -47,6 +49,8 @@ class LegacyTable {
 		this.table = legacy.qualifiedTable();
 		MigrationProperties.Columns names = legacy.columns();
 		this.idName = names.id();
+		this.columnNames = List.of(names.id(), names.medicationId(), names.senderUserId(), names.status(),
+				names.createdAt(), names.updatedAt());
 		this.id = MigrationProperties.Legacy.quote(names.id());
 		this.columns = String.join(
 				", ", List
@@ -65,6 +69,24 @@ class LegacyTable {
 	 */
 	String name() {
 		return this.table;
+	}
+
+	/**
+	 * Checks that the table has every column the settings name.
+	 * @throws MigrationRefusedException naming those it has not
+	 */
+	void check() {
+		List<String> present = this.jdbc
+			.sql("SELECT attname FROM pg_attribute WHERE attrelid = CAST(? AS regclass) AND attnum > 0 "
+					+ "AND NOT attisdropped")
+			.param(this.table)
+			.query(String.class)
+			.list();
+		List<String> missing = this.columnNames.stream().filter((name) -> !present.contains(name)).toList();
+		if (!missing.isEmpty()) {
+			throw new MigrationRefusedException("The legacy table " + this.table + " has no column "
+					+ String.join(", ", missing) + " (orders.migration.legacy.columns.*)");
+		}
 	}
 
 	/**

@@ -71,6 +71,7 @@ class Migration {
 	 * {@code max-attempts} attempts
 	 */
 	Summary run() {
+		this.table.check();
 		String lastId = this.checkpoint.lastId();
 		long total = this.table.count();
 		long before = (lastId != null) ? this.table.countUpTo(lastId) : 0;

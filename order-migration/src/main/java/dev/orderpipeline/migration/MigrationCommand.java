@@ -1,6 +1,7 @@
 package dev.orderpipeline.migration;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.commons.logging.Log;
@@ -26,7 +27,10 @@ class MigrationCommand implements ApplicationRunner, ExitCodeGenerator {
 	/** Rows are missing, or a batch made no progress. */
 	static final int INCOMPLETE = 1;
 
-	/** The migration could not run: a setting, a database, the token, its scopes. */
+	/**
+	 * The migration could not run or go on: a setting, a database, the token, its scopes,
+	 * a file it keeps, an unexpected failure (logged).
+	 */
 	static final int REFUSED = 2;
 
 	private static final Log logger = LogFactory.getLog(MigrationCommand.class);
@@ -60,13 +64,18 @@ class MigrationCommand implements ApplicationRunner, ExitCodeGenerator {
 
 	private int migrate() {
 		Migration migration = this.migration.getObject();
+		Reconciliation reconciliation = this.reconciliation.getObject();
+		// The store is read at the end: a wrong setting is told first.
+		reconciliation.checkStore();
 		migration.run();
-		Reconciliation.Report report = verify();
-		if (!report.missing().isEmpty()) {
-			// Dead-lettered on their way, or added behind the checkpoint: sent again
-			// once.
-			migration.resend(report.missing());
-			report = verify();
+		Reconciliation.Report report = reconciliation.run();
+		List<String> again = new ArrayList<>(report.missing());
+		again.addAll(report.refused());
+		if (!again.isEmpty()) {
+			// Lost on the way, behind the checkpoint, or refused and
+			// perhaps mended since: each sent once more.
+			migration.resend(again);
+			report = reconciliation.run();
 		}
 		return report.matches() ? MATCHED : INCOMPLETE;
 	}
@@ -95,7 +104,8 @@ class MigrationCommand implements ApplicationRunner, ExitCodeGenerator {
 				return REFUSED;
 			}
 		}
-		throw ex;
+		logger.error("The migration stopped on an unexpected failure", ex);
+		return REFUSED;
 	}
 
 	@Override

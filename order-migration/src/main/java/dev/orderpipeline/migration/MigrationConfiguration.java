@@ -69,7 +69,8 @@ class MigrationConfiguration {
 		IntakeClient intake = new IntakeClient(
 				rest.requestFactory(requests).baseUrl(properties.intakeUrl().toString()).build(), json,
 				token(properties));
-		return new Migration(legacyTable, intake, Checkpoint.of(properties.checkpoint(), legacyTable.name()),
+		return new Migration(legacyTable, intake,
+				Checkpoint.of(properties.checkpoint(), legacyTable.name() + " into " + properties.intakeUrl()),
 				rejects(properties, json), properties.batchSize(), properties.parallelStreams(),
 				properties.maxAttempts(), Sleeper.THREAD);
 	}

@@ -54,10 +54,11 @@ class Reconciliation {
 	 * @return the counts
 	 */
 	Report run() {
-		Set<String> refused = this.rejects.ids();
+		this.table.check();
+		Set<String> refusedIds = this.rejects.ids();
 		long legacyRows = 0;
 		long stored = 0;
-		long rejected = 0;
+		List<String> refused = new ArrayList<>();
 		List<String> unexplained = new ArrayList<>();
 		String lastId = null;
 		List<String> ids;
@@ -66,8 +67,8 @@ class Reconciliation {
 			List<String> missing = missing(ids);
 			stored += ids.size() - missing.size();
 			for (String id : missing) {
-				if (refused.contains(id)) {
-					rejected++;
+				if (refusedIds.contains(id)) {
+					refused.add(id);
 				}
 				else {
 					unexplained.add(id);
@@ -91,9 +92,16 @@ class Reconciliation {
 			idle = (found > 0) ? 0 : idle + 1;
 			unexplained = still;
 		}
-		Report report = new Report(legacyRows, stored, rejected, unexplained);
+		Report report = new Report(legacyRows, stored, refused, unexplained);
 		report.log(this.rejects);
 		return report;
+	}
+
+	/**
+	 * Checks that the store can be read, before anything is migrated into it.
+	 */
+	void checkStore() {
+		this.store.sql("SELECT order_id FROM orders LIMIT 0").query(UUID.class).list();
 	}
 
 	private List<String> missing(List<String> rowIds) {
@@ -107,11 +115,19 @@ class Reconciliation {
 	 *
 	 * @param legacyRows rows in the legacy table
 	 * @param stored of those, stored in the pipeline
-	 * @param rejected of those, not stored because order-source refused them (see the
-	 * rejects)
+	 * @param refused the ids of those not stored because order-source refused them (see
+	 * the rejects)
 	 * @param missing the ids of the others: neither stored nor refused
 	 */
-	record Report(long legacyRows, long stored, long rejected, List<String> missing) {
+	record Report(long legacyRows, long stored, List<String> refused, List<String> missing) {
+
+		/**
+		 * How many rows are not stored because order-source refused them.
+		 * @return the count
+		 */
+		long rejected() {
+			return this.refused.size();
+		}
 
 		boolean matches() {
 			return this.missing.isEmpty();
@@ -119,10 +135,10 @@ class Reconciliation {
 
 		void log(Rejects rejects) {
 			String counts = "Reconciliation: " + this.legacyRows + " legacy rows, " + this.stored + " stored, "
-					+ this.rejected + " rejected, " + this.missing.size() + " missing";
+					+ rejected() + " rejected, " + this.missing.size() + " missing";
 			if (matches()) {
 				logger.info(counts + ": the counts match"
-						+ ((this.rejected > 0) ? " (the rejected rows are in " + rejects.file() + ")" : ""));
+						+ ((rejected() > 0) ? " (the rejected rows are in " + rejects.file() + ")" : ""));
 			}
 			else {
 				logger.error(counts + ": the counts do not match; missing ids (first 20): "

@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,6 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * twice, which {@link #ids()} counts once.
  */
 final class Rejects {
+
+	private static final Log logger = LogFactory.getLog(Rejects.class);
 
 	private final Path file;
 
@@ -58,11 +63,20 @@ final class Rejects {
 	Set<String> ids() {
 		Set<String> ids = new HashSet<>();
 		if (!Files.exists(this.file)) {
+			logger.warn("No rejects at " + this.file + ": rows refused by a migration count as missing unless "
+					+ "orders.migration.rejects names the file it wrote");
 			return ids;
 		}
 		try (Stream<String> lines = Files.lines(this.file, StandardCharsets.UTF_8)) {
-			lines.filter((line) -> !line.isBlank())
-				.forEach((line) -> ids.add(this.json.readTree(line).path("id").asString()));
+			lines.filter((line) -> !line.isBlank()).forEach((line) -> {
+				try {
+					ids.add(this.json.readTree(line).path("id").asString());
+				}
+				catch (JacksonException ex) {
+					// A line cut short when the command was killed while writing it.
+					logger.warn("Skipped a line of " + this.file + " that is not JSON: " + line);
+				}
+			});
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

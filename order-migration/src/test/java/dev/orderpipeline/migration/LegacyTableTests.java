@@ -121,6 +121,17 @@ class LegacyTableTests {
 	}
 
 	@Test
+	void namesEveryColumnTheTableDoesNotHave() {
+		LegacyTable table = new LegacyTable(jdbc,
+				new MigrationProperties.Legacy(null, null, null, "old", "orders", new MigrationProperties.Columns(
+						"order_no", "medicationId", "sender", "states", "created", "updatedAt"), ZoneId.of("UTC")),
+				json);
+		assertThatExceptionOfType(MigrationRefusedException.class).isThrownBy(table::check)
+			.withMessageStartingWith("The legacy table \"old\".\"orders\" has no column medicationId, updatedAt");
+		prisma(ZoneId.of("UTC")).check();
+	}
+
+	@Test
 	void refusesATimeColumnThatHoldsNoTime() {
 		LegacyTable table = new LegacyTable(jdbc, new MigrationProperties.Legacy(null, null, null, "old", "orders",
 				new MigrationProperties.Columns("order_no", "medication", "sender", "states", "sender", "changed"),

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
 
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.beans.factory.ObjectProvider;
@@ -13,9 +14,9 @@ import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.web.client.ResourceAccessException;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.willThrow;
+import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -25,7 +26,7 @@ import static org.mockito.Mockito.verify;
  */
 class MigrationCommandTests {
 
-	private static final Reconciliation.Report MATCHING = new Reconciliation.Report(3, 3, 0, List.of());
+	private static final Reconciliation.Report MATCHING = new Reconciliation.Report(3, 3, List.of(), List.of());
 
 	private final Migration migration = mock(Migration.class);
 
@@ -44,22 +45,25 @@ class MigrationCommandTests {
 	}
 
 	@Test
-	void migratesSendsTheMissingRowsAgainOnceAndExitsZeroWhenTheCountsThenMatch() {
-		given(this.reconciliation.run()).willReturn(new Reconciliation.Report(3, 2, 0, List.of("x")), MATCHING);
+	void migratesSendsTheMissingAndRefusedRowsAgainOnceAndExitsZeroWhenTheCountsThenMatch() {
+		given(this.reconciliation.run()).willReturn(new Reconciliation.Report(3, 1, List.of("y"), List.of("x")),
+				MATCHING);
 		assertThat(run()).isEqualTo(MigrationCommand.MATCHED);
-		verify(this.migration).run();
-		verify(this.migration).resend(List.of("x"));
+		InOrder order = inOrder(this.reconciliation, this.migration);
+		order.verify(this.reconciliation).checkStore();
+		order.verify(this.migration).run();
+		order.verify(this.migration).resend(List.of("x", "y"));
 	}
 
 	@Test
 	void rowsStillMissingAfterTheyWereSentAgainExitOne() {
-		given(this.reconciliation.run()).willReturn(new Reconciliation.Report(3, 2, 0, List.of("x")));
+		given(this.reconciliation.run()).willReturn(new Reconciliation.Report(3, 2, List.of(), List.of("x")));
 		assertThat(run()).isEqualTo(MigrationCommand.INCOMPLETE);
 	}
 
 	@Test
 	void verifyOnlyReconciles() {
-		given(this.reconciliation.run()).willReturn(new Reconciliation.Report(3, 2, 0, List.of("x")));
+		given(this.reconciliation.run()).willReturn(new Reconciliation.Report(3, 2, List.of(), List.of("x")));
 		assertThat(run("verify")).isEqualTo(MigrationCommand.INCOMPLETE);
 		verify(this.migration, never()).run();
 		verify(this.migration, never()).resend(List.of("x"));
@@ -86,9 +90,18 @@ class MigrationCommandTests {
 	}
 
 	@Test
-	void anythingElseIsNotHidden() {
+	void anUnexpectedFailureExitsTwo() {
 		willThrow(new IllegalStateException("a bug")).given(this.migration).run();
-		assertThatIllegalStateException().isThrownBy(() -> this.command.run(new DefaultApplicationArguments()));
+		assertThat(run()).isEqualTo(MigrationCommand.REFUSED);
+	}
+
+	@Test
+	void aStoreThatCannotBeReadStopsTheMigrationBeforeItSendsAnything() {
+		willThrow(new CannotGetJdbcConnectionException("no connection", new SQLException("refused")))
+			.given(this.reconciliation)
+			.checkStore();
+		assertThat(run()).isEqualTo(MigrationCommand.REFUSED);
+		verify(this.migration, never()).run();
 	}
 
 	@Test

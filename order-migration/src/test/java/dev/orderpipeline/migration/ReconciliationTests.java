@@ -83,7 +83,7 @@ class ReconciliationTests {
 		store("a", "b", "d", "e");
 		this.rejects.addAll(List.of(new Rejects.Rejected("c", json.readTree("{\"status\":400}"))));
 		Reconciliation.Report report = reconciliation().run();
-		assertThat(report).isEqualTo(new Reconciliation.Report(5, 4, 1, List.of()));
+		assertThat(report).isEqualTo(new Reconciliation.Report(5, 4, List.of("c"), List.of()));
 		assertThat(report.matches()).isTrue();
 		assertThat(this.waits).isEmpty();
 	}
@@ -101,7 +101,7 @@ class ReconciliationTests {
 					}
 				});
 		Reconciliation.Report report = reconciliation.run();
-		assertThat(report).isEqualTo(new Reconciliation.Report(5, 3, 1, List.of("e")));
+		assertThat(report).isEqualTo(new Reconciliation.Report(5, 3, List.of("c"), List.of("e")));
 		assertThat(report.matches()).isFalse();
 		// Two looks until d came, then ten that found nothing new.
 		assertThat(this.waits).hasSize(12);
