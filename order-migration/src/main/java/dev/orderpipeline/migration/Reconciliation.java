@@ -105,9 +105,18 @@ class Reconciliation {
 	}
 
 	private List<String> missing(List<String> rowIds) {
-		String[] orderIds = rowIds.stream().map((id) -> NewOrder.idForLegacyRow(id).toString()).toArray(String[]::new);
-		Set<UUID> found = new HashSet<>(this.store.sql(STORED).param(orderIds).query(UUID.class).list());
-		return rowIds.stream().filter((id) -> !found.contains(NewOrder.idForLegacyRow(id))).toList();
+		List<UUID> orderIds = rowIds.stream().map(NewOrder::idForLegacyRow).toList();
+		Set<UUID> found = new HashSet<>(this.store.sql(STORED)
+			.param(orderIds.stream().map(UUID::toString).toArray(String[]::new))
+			.query(UUID.class)
+			.list());
+		List<String> missing = new ArrayList<>();
+		for (int i = 0; i < rowIds.size(); i++) {
+			if (!found.contains(orderIds.get(i))) {
+				missing.add(rowIds.get(i));
+			}
+		}
+		return missing;
 	}
 
 	/**

@@ -122,11 +122,16 @@ class MigrationTests {
 
 	@Test
 	void aFailedBatchLeavesTheCheckpointBeforeItEvenWhenALaterOneWasAnswered() {
+		CountDownLatch laterAnswered = new CountDownLatch(1);
 		given(this.intake.send(rows(1, 3))).willAnswer((invocation) -> {
-			Thread.sleep(200);
+			// The first batch fails once the second is answered.
+			laterAnswered.await();
 			throw new MigrationRefusedException("refused");
 		});
-		given(this.intake.send(rows(4, 5))).willReturn(List.of(accepted(), accepted()));
+		given(this.intake.send(rows(4, 5))).willAnswer((invocation) -> {
+			laterAnswered.countDown();
+			return List.of(accepted(), accepted());
+		});
 		assertThatExceptionOfType(MigrationRefusedException.class).isThrownBy(() -> migration(2).run());
 		assertThat(this.checkpoint.lastId()).isNull();
 	}
